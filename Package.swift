@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Marquee",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "marquee", targets: ["marquee"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // The domain: value types, deciders and typed errors. No I/O, no clock reads.
+        .target(name: "Ticketing"),
+        // The append-only log in SQLite; stores envelopes and knows no domain type.
+        .target(name: "EventStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The application layer: command handling, codecs, clocks and identifiers.
+        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore"]),
+        // Wiring only: one file per subcommand.
+        .executableTarget(
+            name: "marquee",
+            dependencies: [
+                "Ticketing", "EventStore", "BoxOffice",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore"]),
+        // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

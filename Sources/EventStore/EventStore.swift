@@ -1,0 +1,84 @@
+import Foundation
+
+/// An append-only log of events in streams, with global positions, snapshots and checkpoints.
+///
+/// - Important: every implementation passes the same contract suite (`EventStoreTests`):
+///   conditional appends, command-id dedupe, position order and snapshot round trips.
+public protocol EventStore: Sendable {
+    /// Appends several independent requests in one transaction; each succeeds or fails alone
+    /// (a failed one leaves no trace and does not fail the others).
+    func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>]
+
+    /// Events of one stream with version ≥ `version`, in order.
+    func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent]
+
+    /// Up to `limit` events with position > `position`, in position order.
+    func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent]
+
+    /// The position of the last event, 0 for an empty log.
+    func headPosition() throws(EventStoreError) -> Int64
+
+    /// The number of events in a stream, 0 if it does not exist.
+    func version(of stream: String) throws(EventStoreError) -> Int64
+
+    func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
+    func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot?
+
+    /// The last position a subscriber has processed, 0 if it never ran.
+    func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64
+    func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError)
+}
+
+extension EventStore {
+    /// Appends one request on its own.
+    public func append(_ request: AppendRequest) throws(EventStoreError) -> AppendOutcome {
+        guard let result = try append([request]).first else { throw .storage("the store returned no result for an append") }
+        return try result.get()
+    }
+
+    public func read(stream: String) throws(EventStoreError) -> [RecordedEvent] {
+        try read(stream: stream, fromVersion: 1)
+    }
+}
+
+/// Why the store refused or failed; messages name the file and what to do.
+public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    case wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: Int64)
+    case missingFolder(path: String)
+    case notFound(path: String)
+    case notAMarqueeStore(path: String)
+    case newerSchema(path: String, unknownMigrations: [String])
+    case needsUpgrade(path: String)
+    case corrupt(path: String, detail: String)
+    case readOnly(path: String)
+    case busy(path: String)
+    case full(path: String)
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .wrongExpectedVersion(let stream, let expected, let actual):
+            "concurrency conflict on \(stream): expected \(expected), found version \(actual)"
+        case .missingFolder(let path):
+            "cannot create \(path): its folder does not exist; create the folder or choose another --db path"
+        case .notFound(let path):
+            "no store at \(path): run `marquee demo --db \(path)` to create one, or check the path"
+        case .notAMarqueeStore(let path):
+            "\(path) is not a Marquee store; it was left untouched. Choose another --db path"
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer Marquee (schema \(unknown.joined(separator: ", "))); it was left untouched. Upgrade marquee to open it"
+        case .needsUpgrade(let path):
+            "\(path) uses an older schema; open it once without --read-only to upgrade it"
+        case .corrupt(let path, let detail):
+            "\(path) is damaged (\(detail)); it was left untouched. Restore it from a backup or start a new store"
+        case .readOnly(let path):
+            "\(path) cannot be written (read-only file or folder); fix its permissions or use --read-only to watch it"
+        case .busy(let path):
+            "\(path) is locked by another process for too long; try again, or find the process holding it"
+        case .full(let path):
+            "\(path) cannot grow: the disk or the store's size limit is full; free space and try again. Nothing was written"
+        case .storage(let detail):
+            "store error: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+extension SQLiteEventStore {
+    private static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
+
+    public func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {
+        try guarded {
+            try database.read { db in
+                try Self.events(db, sql: """
+                    SELECT \(Self.columns) FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version
+                    """, arguments: [stream, version])
+            }
+        }
+    }
+
+    public func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
+        try guarded {
+            try database.read { db in
+                try Self.events(db, sql: """
+                    SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?
+                    """, arguments: [position, limit])
+            }
+        }
+    }
+
+    public func headPosition() throws(EventStoreError) -> Int64 {
+        try guarded { try database.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") ?? 0 } }
+    }
+
+    public func version(of stream: String) throws(EventStoreError) -> Int64 {
+        try guarded { try database.read { try Self.currentVersion(of: stream, $0) } }
+    }
+
+    public func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
+        try guarded {
+            try database.write { db in
+                try db.execute(sql: """
+                    INSERT INTO snapshots (stream_id, stream_version, type, schema_version, payload) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (stream_id) DO UPDATE SET stream_version = excluded.stream_version, type = excluded.type,
+                        schema_version = excluded.schema_version, payload = excluded.payload
+                    WHERE excluded.stream_version > snapshots.stream_version
+                    """, arguments: [snapshot.stream, snapshot.version, snapshot.type, snapshot.schemaVersion, snapshot.payload])
+            }
+        }
+    }
+
+    public func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? {
+        try guarded {
+            try database.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT stream_version, type, schema_version, payload FROM snapshots WHERE stream_id = ?
+                    """, arguments: [stream]).map { row in
+                    Snapshot(stream: stream, version: row[0], type: row[1], schemaVersion: row[2], payload: row[3])
+                }
+            }
+        }
+    }
+
+    public func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 {
+        try guarded {
+            try database.read {
+                try Int64.fetchOne($0, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [subscriber]) ?? 0
+            }
+        }
+    }
+
+    public func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError) {
+        try guarded {
+            try database.write { db in
+                try db.execute(sql: """
+                    INSERT INTO checkpoints (subscriber, position) VALUES (?, ?)
+                    ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position
+                    """, arguments: [subscriber, position])
+            }
+        }
+    }
+
+    private static func events(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() {
+            let position: Int64 = row[0]
+            let recordedText: String = row[7]
+            guard let recordedAt = Timestamp.date(recordedText) else {
+                throw EventStoreError.corrupt(path: db.description, detail: "event at position \(position) has an unreadable time \"\(recordedText)\"")
+            }
+            let payload: String = row[5]
+            let metadataText: String = row[6]
+            events.append(RecordedEvent(
+                position: position, streamId: row[1], streamVersion: row[2], type: row[3], schemaVersion: row[4],
+                payload: Data(payload.utf8), metadata: try MetadataCoding.decode(metadataText, position: position),
+                recordedAt: recordedAt
+            ))
+        }
+        return events
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// The event store in a SQLite file (WAL, synchronous=NORMAL, busy timeout), shared safely by
+/// several processes: appends are conditional on stream versions inside IMMEDIATE transactions.
+public final class SQLiteEventStore: EventStore {
+    /// `PRAGMA application_id` of every Marquee store ("MRQN"): how a Marquee file is recognised.
+    public static let applicationID: Int32 = 0x4D52_514E
+
+    public let path: String
+    /// The connection pool, for other parts of Marquee that keep tables in the same file.
+    public let database: DatabasePool
+
+    /// Opens the store at `path`, creating it (mode 0600) unless `readOnly`.
+    ///
+    /// - Important: a file that is not a Marquee store, or was written by a newer Marquee, is
+    ///   refused before anything is written to it.
+    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = 5) throws(EventStoreError) {
+        self.path = path
+        let existed = try Self.prepareFile(at: path, readOnly: readOnly)
+        if existed { try Self.inspect(path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.readonly = readOnly
+        configuration.label = "marquee-store"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            let migrator = StoreSchema.migrator
+            if readOnly {
+                let applied = try database.read { try migrator.appliedIdentifiers($0) }
+                guard Set(StoreSchema.migrationNames).isSubset(of: applied) else { throw EventStoreError.needsUpgrade(path: path) }
+            } else {
+                try migrator.migrate(database)
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Creates the file with mode 0600 when it does not exist; says whether it existed.
+    private static func prepareFile(at path: String, readOnly: Bool) throws(EventStoreError) -> Bool {
+        let manager = FileManager.default
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !folder.isEmpty, !(manager.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw .missingFolder(path: path)
+        }
+        if manager.fileExists(atPath: path) {
+            let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            return size > 0
+        }
+        if readOnly { throw .notFound(path: path) }
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return true }
+            throw errno == EACCES || errno == EROFS ? .readOnly(path: path) : .storage("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        return false
+    }
+
+    /// Refuses files that are not Marquee stores or come from a newer Marquee, reading only.
+    private static func inspect(_ path: String) throws(EventStoreError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if applicationID != Self.applicationID {
+                    if tables > 0 { throw EventStoreError.notAMarqueeStore(path: path) }
+                    return
+                }
+                let applied = try StoreSchema.migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(StoreSchema.migrationNames)
+                if !unknown.isEmpty { throw EventStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE position = (SELECT max(position) FROM events)")
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notAMarqueeStore(path: path)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: any Error, path: String) -> EventStoreError {
+        if let error = error as? EventStoreError { return error }
+        guard let error = error as? DatabaseError else { return .storage(String(describing: error)) }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
+        case .SQLITE_FULL: return .full(path: path)
+        case .SQLITE_READONLY, .SQLITE_PERM: return .readOnly(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, detail: error.message ?? "database disk image is malformed")
+        case .SQLITE_NOTADB: return .notAMarqueeStore(path: path)
+        case .SQLITE_CANTOPEN: return .storage("cannot open \(path): \(error.message ?? "unknown reason")")
+        default: return .storage("\(path): \(error.message ?? error.description)")
+        }
+    }
+
+    func guarded<T>(_ body: () throws -> T) throws(EventStoreError) -> T {
+        do { return try body() } catch { throw Self.translate(error, path: path) }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+extension Command {
+    /// Guards the command against the current state and returns the facts it produces, in
+    /// order. Pure: `now` and `actor` come from the caller.
+    public func decide(given state: Aggregates, by actor: String, now: Date) throws(TicketingError) -> [Decided] {
+        switch self {
+        case .createShow(let id, let name, let venue, let startsAt):
+            return try Self.createShow(id, name: name, venue: venue, startsAt: startsAt, state, actor, now)
+        case .submitShow, .approveShow, .rejectShow, .reopenShow, .closeSales, .cancelShow:
+            return try decideLifecycle(state, actor, now)
+        case .blockSeats(let show, let seats):
+            return try Self.block(show, seats, state, actor, now)
+        case .unblockSeats(let show, let seats):
+            return try Self.unblock(show, seats, state, actor, now)
+        case .reserveSeats(let show, let seats, let customer, let reservation, let holdFor):
+            let inventory = try Self.onSaleInventory(show, state)
+            let chosen = try Self.validatedSeats(seats, in: inventory)
+            return try Self.reserve(chosen, inventory, customer, reservation, holdFor, state, actor, now)
+        case .reserveBestAvailable(let show, let quantity, let section, let customer, let reservation, let holdFor):
+            let inventory = try Self.onSaleInventory(show, state)
+            guard (1...TicketingError.maximumQuantity).contains(quantity) else { throw .invalidQuantity(quantity) }
+            let chosen = try BestAvailable.find(quantity: quantity, section: section, in: inventory)
+            return try Self.reserve(chosen, inventory, customer, reservation, holdFor, state, actor, now)
+        case .extendHold, .cancelReservation, .confirmReservation, .expireHold, .compensateReservation,
+             .refundReservation:
+            return try decideReservation(state, actor, now)
+        case .requestPayment, .recordPaymentSucceeded, .recordPaymentFailed, .refundPayment:
+            return try decidePayment(state, actor, now)
+        }
+    }
+
+    private static func createShow(
+        _ id: ShowID, name: String, venue: Venue, startsAt: Date, _ state: Aggregates, _ actor: String, _ now: Date
+    ) throws(TicketingError) -> [Decided] {
+        guard state.show == nil, state.inventory == nil else { throw .showAlreadyExists(id) }
+        guard id.isValidSlug else { throw .invalidShowID(id) }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...120).contains(trimmed.count) else { throw .invalidShowName }
+        try venue.validate()
+        return [
+            Decided(.show(id), .showCreated(ShowCreated(
+                showId: id, name: trimmed, venueId: venue.id, venueName: venue.name, startsAt: startsAt,
+                capacity: venue.capacity, by: actor, at: now
+            ))),
+            Decided(.inventory(id), .inventoryInitialized(InventoryInitialized(
+                showId: id, venue: venue, capacity: venue.capacity, by: actor, at: now
+            ))),
+        ]
+    }
+
+    private func decideLifecycle(_ state: Aggregates, _ actor: String, _ now: Date) throws(TicketingError) -> [Decided] {
+        guard let id = showID else { return [] }
+        guard let show = state.show else { throw .showNotFound(id) }
+        func refuse(_ action: String) -> TicketingError {
+            .invalidTransition(subject: "show \(id)", from: show.status.name, action: action)
+        }
+        let event: DomainEvent
+        switch self {
+        case .submitShow:
+            guard show.status == .draft else { throw refuse("submit") }
+            event = .showSubmitted(ShowSubmitted(showId: id, by: actor, at: now))
+        case .approveShow:
+            guard show.status == .submitted else { throw refuse("approve") }
+            event = .showApproved(ShowApproved(showId: id, by: actor, at: now))
+        case .rejectShow(_, let reason):
+            guard show.status == .submitted else { throw refuse("reject") }
+            event = .showRejected(ShowRejected(showId: id, reason: try Self.validatedReason(reason), by: actor, at: now))
+        case .reopenShow:
+            guard case .rejected = show.status else { throw refuse("reopen") }
+            event = .showReopened(ShowReopened(showId: id, by: actor, at: now))
+        case .closeSales:
+            guard show.status == .approved else { throw refuse("close sales for") }
+            event = .salesClosed(SalesClosed(showId: id, by: actor, at: now))
+        case .cancelShow(_, let reason):
+            guard show.status != .cancelled else { throw refuse("cancel") }
+            let checked: String? = try reason.map { (text: String) throws(TicketingError) -> String in try Self.validatedReason(text) }
+            event = .showCancelled(ShowCancelled(showId: id, reason: checked, by: actor, at: now))
+        default:
+            return []
+        }
+        return [Decided(.show(id), event)]
+    }
+
+    static func validatedReason(_ reason: String) throws(TicketingError) -> String {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .emptyReason }
+        guard trimmed.count <= TicketingError.maximumReasonLength else {
+            throw .reasonTooLong(length: trimmed.count, maximum: TicketingError.maximumReasonLength)
+        }
+        return trimmed
+    }
+}

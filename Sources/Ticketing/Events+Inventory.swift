@@ -1,0 +1,119 @@
+import Foundation
+
+/// A show's seat inventory was laid out from its venue; every seat starts available.
+public struct InventoryInitialized: DomainEventPayload {
+    public var showId: ShowID
+    public var venue: Venue
+    public var capacity: Int
+    public var by: String
+    public var at: Date
+}
+
+/// Seats were held for a reservation until `expiresAt`.
+public struct SeatsHeld: DomainEventPayload {
+    public var showId: ShowID
+    public var reservationId: ReservationID
+    public var seats: [SeatID]
+    public var expiresAt: Date
+    public var by: String
+    public var at: Date
+}
+
+/// Why held or sold seats went back on sale.
+public enum ReleaseReason: String, Sendable, Codable, Hashable {
+    case cancelled, expired, compensated, refunded
+}
+
+/// Held or sold seats became available again.
+public struct SeatsReleased: DomainEventPayload {
+    public var showId: ShowID
+    public var reservationId: ReservationID
+    public var seats: [SeatID]
+    public var reason: ReleaseReason
+    public var by: String
+    public var at: Date
+}
+
+/// Held seats were sold to their reservation.
+public struct SeatsSold: DomainEventPayload {
+    public var showId: ShowID
+    public var reservationId: ReservationID
+    public var seats: [SeatID]
+    public var by: String
+    public var at: Date
+}
+
+/// Seats were taken off sale by an operator (house seats, broken seats).
+public struct SeatsBlocked: DomainEventPayload {
+    public var showId: ShowID
+    public var reservationId: ReservationID?
+    public var seats: [SeatID]
+    public var by: String
+    public var at: Date
+}
+
+/// Blocked seats were put back on sale.
+public struct SeatsUnblocked: DomainEventPayload {
+    public var showId: ShowID
+    public var reservationId: ReservationID?
+    public var seats: [SeatID]
+    public var by: String
+    public var at: Date
+}
+
+// Seat events always carry `reservationId`, null when blocking; synthesized coding would drop it.
+extension SeatsHeld { public func encode(to encoder: any Encoder) throws { try encodeSeatEvent(self, to: encoder) } }
+extension SeatsReleased { public func encode(to encoder: any Encoder) throws { try encodeSeatEvent(self, to: encoder) } }
+extension SeatsSold { public func encode(to encoder: any Encoder) throws { try encodeSeatEvent(self, to: encoder) } }
+extension SeatsBlocked { public func encode(to encoder: any Encoder) throws { try encodeSeatEvent(self, to: encoder) } }
+extension SeatsUnblocked { public func encode(to encoder: any Encoder) throws { try encodeSeatEvent(self, to: encoder) } }
+
+/// The fields every seat event shares, so one encoder writes them all with explicit nulls.
+protocol SeatEvent {
+    var showId: ShowID { get }
+    var reservationIdIfAny: ReservationID? { get }
+    var seats: [SeatID] { get }
+    var by: String { get }
+    var at: Date { get }
+    var expiresAtIfAny: Date? { get }
+    var reasonIfAny: ReleaseReason? { get }
+}
+
+extension SeatsHeld: SeatEvent {
+    var reservationIdIfAny: ReservationID? { reservationId }
+    var expiresAtIfAny: Date? { expiresAt }
+    var reasonIfAny: ReleaseReason? { nil }
+}
+extension SeatsReleased: SeatEvent {
+    var reservationIdIfAny: ReservationID? { reservationId }
+    var expiresAtIfAny: Date? { nil }
+    var reasonIfAny: ReleaseReason? { reason }
+}
+extension SeatsSold: SeatEvent {
+    var reservationIdIfAny: ReservationID? { reservationId }
+    var expiresAtIfAny: Date? { nil }
+    var reasonIfAny: ReleaseReason? { nil }
+}
+extension SeatsBlocked: SeatEvent {
+    var reservationIdIfAny: ReservationID? { reservationId }
+    var expiresAtIfAny: Date? { nil }
+    var reasonIfAny: ReleaseReason? { nil }
+}
+extension SeatsUnblocked: SeatEvent {
+    var reservationIdIfAny: ReservationID? { reservationId }
+    var expiresAtIfAny: Date? { nil }
+    var reasonIfAny: ReleaseReason? { nil }
+}
+
+private enum SeatEventKeys: String, CodingKey { case showId, reservationId, seats, expiresAt, reason, by, at }
+
+private func encodeSeatEvent(_ event: some SeatEvent, to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: SeatEventKeys.self)
+    try container.encode(event.showId, forKey: .showId)
+    try container.encode(event.reservationIdIfAny, forKey: .reservationId)
+    try container.encode(event.seats, forKey: .seats)
+    if let expiresAt = event.expiresAtIfAny { try container.encode(expiresAt, forKey: .expiresAt) }
+    if let reason = event.reasonIfAny { try container.encode(reason, forKey: .reason) }
+    try container.encode(event.by, forKey: .by)
+    try container.encode(event.at, forKey: .at)
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// How a payment is taken: online by the buyer, or at the box office by an operator.
+public enum PaymentMethod: String, Sendable, Codable, Hashable {
+    case card, boxOffice
+}
+
+/// A payment for a held reservation was sent to the gateway.
+public struct PaymentRequested: DomainEventPayload {
+    public var paymentId: PaymentID
+    public var reservationId: ReservationID
+    public var showId: ShowID
+    public var amountMinor: Int64
+    public var currency: String
+    public var method: PaymentMethod
+    public var by: String
+    public var at: Date
+}
+
+/// The gateway took the money.
+public struct PaymentSucceeded: DomainEventPayload {
+    public var paymentId: PaymentID
+    public var reservationId: ReservationID
+    public var amountMinor: Int64
+    public var currency: String
+    public var by: String
+    public var at: Date
+}
+
+/// The gateway declined; the saga compensates the reservation.
+public struct PaymentFailed: DomainEventPayload {
+    public var paymentId: PaymentID
+    public var reservationId: ReservationID
+    public var reason: String
+    public var by: String
+    public var at: Date
+}
+
+/// Money taken was given back (a cancelled sale, a cancelled show, or a payment that lost the
+/// race against its hold's expiry).
+public struct PaymentRefunded: DomainEventPayload {
+    public var paymentId: PaymentID
+    public var reservationId: ReservationID
+    public var amountMinor: Int64
+    public var currency: String
+    public var by: String
+    public var at: Date
+}

@@ -1,0 +1,89 @@
+/// A show's identifier: a lowercase slug such as `grand-hall-sat`.
+public struct ShowID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: ShowID, rhs: ShowID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether the id is a slug: 1–64 characters of `a-z`, `0-9` and inner hyphens.
+    public var isValidSlug: Bool {
+        let scalars = rawValue.unicodeScalars
+        guard (1...64).contains(scalars.count), scalars.first != "-", scalars.last != "-" else { return false }
+        return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+/// A reservation's identifier: short, typeable and unique across processes (`R-7KQ2M9XA`).
+public struct ReservationID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: ReservationID, rhs: ReservationID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The id of the single payment taken for this reservation (`R-7KQ2M9XA` → `P-7KQ2M9XA`).
+    public var paymentID: PaymentID {
+        PaymentID("P-" + (rawValue.hasPrefix("R-") ? String(rawValue.dropFirst(2)) : rawValue))
+    }
+}
+
+/// A payment's identifier; one payment per reservation, derived from the reservation's id.
+public struct PaymentID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+}
+
+/// A seat's identifier, `Section-Row-Number` (`Stalls-A-12`).
+public struct SeatID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(section: String, row: String, number: Int) { rawValue = "\(section)-\(row)-\(number)" }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: SeatID, rhs: SeatID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The seat's parts, when the id has the `Section-Row-Number` shape.
+    public var parts: (section: String, row: String, number: Int)? {
+        let pieces = rawValue.split(separator: "-", omittingEmptySubsequences: false)
+        guard pieces.count == 3, !pieces[0].isEmpty, !pieces[1].isEmpty, let number = Int(pieces[2]) else { return nil }
+        return (String(pieces[0]), String(pieces[1]), number)
+    }
+}
+
+/// The stream an event belongs to; its `name` is what the store records (`show-grand-hall-sat`).
+public enum StreamRef: Hashable, Sendable, CustomStringConvertible {
+    case show(ShowID)
+    case inventory(ShowID)
+    case reservation(ReservationID)
+    case payment(PaymentID)
+
+    public var name: String {
+        switch self {
+        case .show(let id): "show-\(id.rawValue)"
+        case .inventory(let id): "inventory-\(id.rawValue)"
+        case .reservation(let id): "reservation-\(id.rawValue)"
+        case .payment(let id): "payment-\(id.rawValue)"
+        }
+    }
+
+    public var description: String { name }
+}

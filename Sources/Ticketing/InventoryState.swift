@@ -1,0 +1,74 @@
+import Foundation
+
+/// The state of one seat. `available` is never stored: it is the absence of any other state.
+public enum SeatState: Hashable, Sendable, Codable {
+    case available
+    case held(ReservationID, until: Date)
+    case sold(ReservationID)
+    case blocked
+}
+
+/// A show's seats: the layout plus every seat that is not available.
+///
+/// - Important: `taken` holds only held, sold and blocked seats, so the available count is
+///   always derived (`capacity − held − sold − blocked`) and can never drift.
+public struct InventoryState: Hashable, Sendable {
+    public let showId: ShowID
+    public let layout: VenueLayout
+    public private(set) var taken: [SeatID: SeatState]
+
+    public init(showId: ShowID, layout: VenueLayout, taken: [SeatID: SeatState] = [:]) {
+        self.showId = showId
+        self.layout = layout
+        self.taken = taken
+    }
+
+    public func state(of seat: SeatID) -> SeatState { taken[seat] ?? .available }
+
+    public var capacity: Int { layout.capacity }
+    public var availableCount: Int { capacity - taken.count }
+
+    /// Folds one event of the inventory stream.
+    public static func evolve(_ state: InventoryState?, _ event: DomainEvent) -> InventoryState? {
+        if case .inventoryInitialized(let e) = event {
+            return InventoryState(showId: e.showId, layout: VenueLayout(e.venue))
+        }
+        guard var state else { return nil }
+        switch event {
+        case .seatsHeld(let e): for seat in e.seats { state.taken[seat] = .held(e.reservationId, until: e.expiresAt) }
+        case .seatsSold(let e): for seat in e.seats { state.taken[seat] = .sold(e.reservationId) }
+        case .seatsReleased(let e): for seat in e.seats { state.taken[seat] = nil }
+        case .seatsBlocked(let e): for seat in e.seats { state.taken[seat] = .blocked }
+        case .seatsUnblocked(let e): for seat in e.seats { state.taken[seat] = nil }
+        default: break
+        }
+        return state
+    }
+}
+
+extension InventoryState: Codable {
+    private enum CodingKeys: String, CodingKey { case showId, venue, taken }
+
+    private struct TakenSeat: Codable {
+        var seat: SeatID
+        var state: SeatState
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let venue = try container.decode(Venue.self, forKey: .venue)
+        let taken = try container.decode([TakenSeat].self, forKey: .taken)
+        self.init(
+            showId: try container.decode(ShowID.self, forKey: .showId),
+            layout: VenueLayout(venue),
+            taken: Dictionary(taken.map { ($0.seat, $0.state) }, uniquingKeysWith: { _, last in last })
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(showId, forKey: .showId)
+        try container.encode(layout.venue, forKey: .venue)
+        try container.encode(taken.sorted { $0.key < $1.key }.map { TakenSeat(seat: $0.key, state: $0.value) }, forKey: .taken)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Where a show is in its lifecycle.
+public enum ShowStatus: Hashable, Sendable, Codable {
+    case draft, submitted, approved, rejected(reason: String), salesClosed, cancelled
+
+    /// The status as `shows --json` and the console name it.
+    public var name: String {
+        switch self {
+        case .draft: "draft"
+        case .submitted: "submitted"
+        case .approved: "approved"
+        case .rejected: "rejected"
+        case .salesClosed: "salesClosed"
+        case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// What decisions about a show need to know: its identity and lifecycle status.
+public struct ShowState: Hashable, Sendable, Codable {
+    public var id: ShowID
+    public var name: String
+    public var venueId: String
+    public var startsAt: Date
+    public var status: ShowStatus
+
+    public var isOnSale: Bool { status == .approved }
+
+    /// Folds one event of the show's stream; events of other streams leave the state as it is.
+    public static func evolve(_ state: ShowState?, _ event: DomainEvent) -> ShowState? {
+        if case .showCreated(let e) = event {
+            return ShowState(id: e.showId, name: e.name, venueId: e.venueId, startsAt: e.startsAt, status: .draft)
+        }
+        guard var state else { return nil }
+        switch event {
+        case .showSubmitted: state.status = .submitted
+        case .showApproved: state.status = .approved
+        case .showRejected(let e): state.status = .rejected(reason: e.reason)
+        case .showReopened: state.status = .draft
+        case .salesClosed: state.status = .salesClosed
+        case .showCancelled: state.status = .cancelled
+        default: break
+        }
+        return state
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Why the domain refused a command, worded for the operator who issued it.
+public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
+    case showNotFound(ShowID)
+    case showAlreadyExists(ShowID)
+    case invalidShowID(ShowID)
+    case invalidShowName
+    case invalidVenue(venue: String, problem: String)
+    case reservationNotFound(ReservationID)
+    case reservationAlreadyExists(ReservationID)
+    case paymentNotFound(PaymentID)
+    /// `subject` is e.g. `show grand-hall-sat`; `from` its state; `action` what was attempted.
+    case invalidTransition(subject: String, from: String, action: String)
+    case unknownSeats([SeatID], hint: String)
+    case seatsUnavailable([SeatID])
+    case insufficientSeats(requested: Int, available: Int)
+    case notEnoughAdjacentSeats(requested: Int, section: String?)
+    case unknownSection(String, sections: [String])
+    case notOnSale(ShowID, status: String)
+    case emptyReason
+    case reasonTooLong(length: Int, maximum: Int)
+    case invalidQuantity(Int)
+    case duplicateSeats([SeatID])
+    case invalidCustomer(String)
+    case holdNotDue(ReservationID, expiresAt: Date)
+    case holdExpired(ReservationID, expiresAt: Date)
+    case extensionRefused(ReservationID, why: String)
+    case seatsNotBlocked([SeatID])
+
+    public static let maximumReasonLength = 500
+    public static let maximumQuantity = 20
+
+    public var description: String {
+        switch self {
+        case .showNotFound(let id):
+            "no show \"\(id)\": check the id with `marquee shows`"
+        case .showAlreadyExists(let id):
+            "show \(id) already exists: pick another id"
+        case .invalidShowID(let id):
+            "\"\(id)\" is not a valid show id: use 1–64 lowercase letters, digits and hyphens, like grand-hall-sat"
+        case .invalidShowName:
+            "a show needs a name of 1–120 characters"
+        case .invalidVenue(let venue, let problem):
+            "venue \(venue) is not usable: \(problem)"
+        case .reservationNotFound(let id):
+            "no reservation \"\(id)\": check the id with `marquee holds`"
+        case .reservationAlreadyExists(let id):
+            "reservation \(id) already exists"
+        case .paymentNotFound(let id):
+            "no payment \"\(id)\" has been requested"
+        case .invalidTransition(let subject, let from, let action):
+            "cannot \(action) \(subject): it is \(from)"
+        case .unknownSeats(let seats, let hint):
+            "unknown seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)): \(hint)"
+        case .seatsUnavailable(let seats):
+            "seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)) \(seats.count == 1 ? "is" : "are") not available: choose others"
+        case .insufficientSeats(let requested, let available):
+            "requested \(requested) seats but only \(available) are available"
+        case .notEnoughAdjacentSeats(let requested, let section):
+            "no \(requested) adjacent seats in one row\(section.map { " of \($0)" } ?? ""): try fewer seats, another section, or choose seats on the map"
+        case .unknownSection(let name, let sections):
+            "no section \"\(name)\": sections are \(sections.joined(separator: ", "))"
+        case .notOnSale(let id, let status):
+            "show \(id) is not on sale (it is \(status)): approve it first"
+        case .emptyReason:
+            "a reason is required: say why, in at most \(Self.maximumReasonLength) characters"
+        case .reasonTooLong(let length, let maximum):
+            "the reason is \(length) characters long: shorten it to at most \(maximum)"
+        case .invalidQuantity(let quantity):
+            "cannot reserve \(quantity) seats: choose 1 to \(Self.maximumQuantity)"
+        case .duplicateSeats(let seats):
+            "seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)) listed more than once: list each seat once"
+        case .invalidCustomer(let why):
+            "customer name \(why): give 1–80 characters"
+        case .holdNotDue(let id, let expiresAt):
+            "hold \(id) is not due until \(expiresAt): it cannot expire early"
+        case .holdExpired(let id, _):
+            "hold \(id) has already expired: reserve again"
+        case .extensionRefused(let id, let why):
+            "cannot extend hold \(id): \(why)"
+        case .seatsNotBlocked(let seats):
+            "seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)) \(seats.count == 1 ? "is" : "are") not blocked"
+        }
+    }
+
+    private static func list(_ seats: [SeatID]) -> String {
+        let shown = seats.prefix(6).map(\.rawValue).joined(separator: ", ")
+        return seats.count > 6 ? shown + " and \(seats.count - 6) more" : shown
+    }
+}
