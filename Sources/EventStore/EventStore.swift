@@ -21,6 +21,9 @@ public protocol EventStore: Sendable {
     /// The number of events in a stream, 0 if it does not exist.
     func version(of stream: String) throws(EventStoreError) -> Int64
 
+    /// The positions a command id was appended at, nil if that id was never recorded.
+    func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]?
+
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
     func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot?
 

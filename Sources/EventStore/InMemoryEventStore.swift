@@ -70,6 +70,10 @@ public final class InMemoryEventStore: EventStore {
         state.withLock { Int64($0.streams[stream]?.count ?? 0) }
     }
 
+    public func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {
+        state.withLock { $0.commands[commandId] }
+    }
+
     public func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
         state.withLock { $0.snapshots[snapshot.stream] = snapshot }
     }

@@ -32,6 +32,15 @@ extension SQLiteEventStore {
         try guarded { try database.read { try Self.currentVersion(of: stream, $0) } }
     }
 
+    public func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {
+        try guarded {
+            try database.read { db in
+                try String.fetchOne(db, sql: "SELECT positions FROM commands WHERE id = ?", arguments: [commandId])
+                    .map { $0.split(separator: ",").compactMap { Int64($0) } }
+            }
+        }
+    }
+
     public func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
         try guarded {
             try database.write { db in

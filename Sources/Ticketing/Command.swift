@@ -89,6 +89,16 @@ public struct Aggregates: Sendable, Hashable {
         self.payment = payment
     }
 
+    /// Copies the aggregate of `ref`'s kind from `other`.
+    public mutating func take(_ ref: StreamRef, from other: Aggregates) {
+        switch ref {
+        case .show: show = other.show
+        case .inventory: inventory = other.inventory
+        case .reservation: reservation = other.reservation
+        case .payment: payment = other.payment
+        }
+    }
+
     /// Folds an event into the aggregate of the stream it was recorded on.
     public mutating func apply(_ event: DomainEvent, on stream: StreamRef) {
         switch stream {

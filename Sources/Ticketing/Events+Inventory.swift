@@ -7,6 +7,14 @@ public struct InventoryInitialized: DomainEventPayload {
     public var capacity: Int
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, venue: Venue, capacity: Int, by: String, at: Date) {
+        self.showId = showId
+        self.venue = venue
+        self.capacity = capacity
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Seats were held for a reservation until `expiresAt`.
@@ -17,6 +25,15 @@ public struct SeatsHeld: DomainEventPayload {
     public var expiresAt: Date
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reservationId: ReservationID, seats: [SeatID], expiresAt: Date, by: String, at: Date) {
+        self.showId = showId
+        self.reservationId = reservationId
+        self.seats = seats
+        self.expiresAt = expiresAt
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Why held or sold seats went back on sale.
@@ -32,6 +49,15 @@ public struct SeatsReleased: DomainEventPayload {
     public var reason: ReleaseReason
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reservationId: ReservationID, seats: [SeatID], reason: ReleaseReason, by: String, at: Date) {
+        self.showId = showId
+        self.reservationId = reservationId
+        self.seats = seats
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Held seats were sold to their reservation.
@@ -41,6 +67,14 @@ public struct SeatsSold: DomainEventPayload {
     public var seats: [SeatID]
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reservationId: ReservationID, seats: [SeatID], by: String, at: Date) {
+        self.showId = showId
+        self.reservationId = reservationId
+        self.seats = seats
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Seats were taken off sale by an operator (house seats, broken seats).
@@ -50,6 +84,14 @@ public struct SeatsBlocked: DomainEventPayload {
     public var seats: [SeatID]
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reservationId: ReservationID?, seats: [SeatID], by: String, at: Date) {
+        self.showId = showId
+        self.reservationId = reservationId
+        self.seats = seats
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Blocked seats were put back on sale.
@@ -59,6 +101,14 @@ public struct SeatsUnblocked: DomainEventPayload {
     public var seats: [SeatID]
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reservationId: ReservationID?, seats: [SeatID], by: String, at: Date) {
+        self.showId = showId
+        self.reservationId = reservationId
+        self.seats = seats
+        self.by = by
+        self.at = at
+    }
 }
 
 // Seat events always carry `reservationId`, null when blocking; synthesized coding would drop it.

@@ -15,6 +15,17 @@ public struct PaymentRequested: DomainEventPayload {
     public var method: PaymentMethod
     public var by: String
     public var at: Date
+
+    public init(paymentId: PaymentID, reservationId: ReservationID, showId: ShowID, amountMinor: Int64, currency: String, method: PaymentMethod, by: String, at: Date) {
+        self.paymentId = paymentId
+        self.reservationId = reservationId
+        self.showId = showId
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.method = method
+        self.by = by
+        self.at = at
+    }
 }
 
 /// The gateway took the money.
@@ -25,6 +36,15 @@ public struct PaymentSucceeded: DomainEventPayload {
     public var currency: String
     public var by: String
     public var at: Date
+
+    public init(paymentId: PaymentID, reservationId: ReservationID, amountMinor: Int64, currency: String, by: String, at: Date) {
+        self.paymentId = paymentId
+        self.reservationId = reservationId
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.by = by
+        self.at = at
+    }
 }
 
 /// The gateway declined; the saga compensates the reservation.
@@ -34,6 +54,14 @@ public struct PaymentFailed: DomainEventPayload {
     public var reason: String
     public var by: String
     public var at: Date
+
+    public init(paymentId: PaymentID, reservationId: ReservationID, reason: String, by: String, at: Date) {
+        self.paymentId = paymentId
+        self.reservationId = reservationId
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Money taken was given back (a cancelled sale, a cancelled show, or a payment that lost the
@@ -45,4 +73,13 @@ public struct PaymentRefunded: DomainEventPayload {
     public var currency: String
     public var by: String
     public var at: Date
+
+    public init(paymentId: PaymentID, reservationId: ReservationID, amountMinor: Int64, currency: String, by: String, at: Date) {
+        self.paymentId = paymentId
+        self.reservationId = reservationId
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.by = by
+        self.at = at
+    }
 }

@@ -10,6 +10,17 @@ public struct ReservationRequested: DomainEventPayload {
     public var currency: String
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], customer: String, amountMinor: Int64, currency: String, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.customer = customer
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.by = by
+        self.at = at
+    }
 }
 
 /// The reservation's seats are held until `expiresAt`.
@@ -20,6 +31,15 @@ public struct ReservationHeld: DomainEventPayload {
     public var expiresAt: Date
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], expiresAt: Date, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.expiresAt = expiresAt
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A hold's deadline moved later, once, within the limits the saga enforces.
@@ -30,6 +50,15 @@ public struct HoldExtended: DomainEventPayload {
     public var expiresAt: Date
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, previousExpiresAt: Date, expiresAt: Date, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.previousExpiresAt = previousExpiresAt
+        self.expiresAt = expiresAt
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Payment arrived in time: the seats are the customer's.
@@ -41,6 +70,16 @@ public struct ReservationConfirmed: DomainEventPayload {
     public var currency: String
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], amountMinor: Int64, currency: String, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.by = by
+        self.at = at
+    }
 }
 
 /// The reservation was cancelled; when it had been paid, `refundDue` is true and the seats stay
@@ -52,6 +91,15 @@ public struct ReservationCancelled: DomainEventPayload {
     public var refundDue: Bool
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], refundDue: Bool, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.refundDue = refundDue
+        self.by = by
+        self.at = at
+    }
 }
 
 /// The hold reached its deadline unpaid and its seats went back on sale.
@@ -62,6 +110,15 @@ public struct ReservationExpired: DomainEventPayload {
     public var expiresAt: Date
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], expiresAt: Date, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.expiresAt = expiresAt
+        self.by = by
+        self.at = at
+    }
 }
 
 /// Payment failed, so the hold was undone and its seats went back on sale.
@@ -72,6 +129,15 @@ public struct ReservationCompensated: DomainEventPayload {
     public var reason: String
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], reason: String, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A paid reservation's money went back to the customer and its seats back on sale.
@@ -83,4 +149,14 @@ public struct ReservationRefunded: DomainEventPayload {
     public var currency: String
     public var by: String
     public var at: Date
+
+    public init(reservationId: ReservationID, showId: ShowID, seats: [SeatID], amountMinor: Int64, currency: String, by: String, at: Date) {
+        self.reservationId = reservationId
+        self.showId = showId
+        self.seats = seats
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.by = by
+        self.at = at
+    }
 }

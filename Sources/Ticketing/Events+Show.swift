@@ -10,6 +10,17 @@ public struct ShowCreated: DomainEventPayload {
     public var capacity: Int
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, name: String, venueId: String, venueName: String, startsAt: Date, capacity: Int, by: String, at: Date) {
+        self.showId = showId
+        self.name = name
+        self.venueId = venueId
+        self.venueName = venueName
+        self.startsAt = startsAt
+        self.capacity = capacity
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A draft show was submitted for approval.
@@ -17,6 +28,12 @@ public struct ShowSubmitted: DomainEventPayload {
     public var showId: ShowID
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, by: String, at: Date) {
+        self.showId = showId
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A submitted show was approved and went on sale.
@@ -24,6 +41,12 @@ public struct ShowApproved: DomainEventPayload {
     public var showId: ShowID
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, by: String, at: Date) {
+        self.showId = showId
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A submitted show was rejected with a reason.
@@ -32,6 +55,13 @@ public struct ShowRejected: DomainEventPayload {
     public var reason: String
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reason: String, by: String, at: Date) {
+        self.showId = showId
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A rejected show went back to draft so it can be edited and resubmitted.
@@ -39,6 +69,12 @@ public struct ShowReopened: DomainEventPayload {
     public var showId: ShowID
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, by: String, at: Date) {
+        self.showId = showId
+        self.by = by
+        self.at = at
+    }
 }
 
 /// An on-sale show stopped selling; existing reservations are unaffected.
@@ -46,6 +82,12 @@ public struct SalesClosed: DomainEventPayload {
     public var showId: ShowID
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, by: String, at: Date) {
+        self.showId = showId
+        self.by = by
+        self.at = at
+    }
 }
 
 /// A show was cancelled; the saga refunds its sales and releases its holds.
@@ -54,6 +96,13 @@ public struct ShowCancelled: DomainEventPayload {
     public var reason: String?
     public var by: String
     public var at: Date
+
+    public init(showId: ShowID, reason: String?, by: String, at: Date) {
+        self.showId = showId
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -1,0 +1,120 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// Loads aggregates for the writer: cached by stream and version, rebuilt from the latest
+/// snapshot plus the events after it, refreshed from the tail when another writer moved on.
+///
+/// - Important: confined to the writer thread; it is not synchronised.
+final class AggregateLoader {
+    struct Loaded {
+        var version: Int64
+        var state: Aggregates
+    }
+
+    private let store: any EventStore
+    private let codec = EventCodec()
+    private var cache: [StreamRef: Loaded] = [:]
+    private let capacity: Int
+    let snapshotEvery: Int64
+    /// Events read from the store while loading, for tests that prove snapshots are used.
+    private(set) var eventsRead = 0
+
+    init(store: any EventStore, snapshotEvery: Int, capacity: Int = 20_000) {
+        self.store = store
+        self.snapshotEvery = Int64(max(snapshotEvery, 1))
+        self.capacity = capacity
+    }
+
+    func load(_ ref: StreamRef) throws(BoxOfficeError) -> Loaded {
+        if let cached = cache[ref] { return cached }
+        var loaded = Loaded(version: 0, state: Aggregates())
+        if let snapshot = try wrap({ () throws(EventStoreError) in try store.loadSnapshot(stream: ref.name) }),
+           let state = Self.decodeSnapshot(snapshot, for: ref) {
+            loaded = Loaded(version: snapshot.version, state: state)
+        }
+        loaded = try catchUp(loaded, ref)
+        remember(ref, loaded)
+        return loaded
+    }
+
+    /// Brings a cached aggregate up to the store's version (after a conflict).
+    func refresh(_ ref: StreamRef) throws(BoxOfficeError) {
+        guard let cached = cache[ref] else { return }
+        remember(ref, try catchUp(cached, ref))
+    }
+
+    func remember(_ ref: StreamRef, _ loaded: Loaded) {
+        if cache.count >= capacity, cache[ref] == nil {
+            // Finished reservations and payments are the bulk and are rarely touched again.
+            cache = cache.filter { key, _ in if case .reservation = key { false } else if case .payment = key { false } else { true } }
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+        }
+        cache[ref] = loaded
+    }
+
+    func forget(_ ref: StreamRef) { cache[ref] = nil }
+
+    private func catchUp(_ start: Loaded, _ ref: StreamRef) throws(BoxOfficeError) -> Loaded {
+        var loaded = start
+        let events = try wrap { () throws(EventStoreError) in try store.read(stream: ref.name, fromVersion: start.version + 1) }
+        eventsRead += events.count
+        for recorded in events {
+            let event: DomainEvent
+            do { event = try codec.decode(recorded) } catch { throw .unreadable(error) }
+            loaded.state.apply(event, on: ref)
+            loaded.version = recorded.streamVersion
+        }
+        return loaded
+    }
+
+    /// Saves a snapshot when a stream's version crossed a multiple of `snapshotEvery`.
+    func snapshotIfDue(_ ref: StreamRef, from oldVersion: Int64, to loaded: Loaded) {
+        guard loaded.version / snapshotEvery > oldVersion / snapshotEvery,
+              let payload = Self.encodeSnapshot(loaded.state, for: ref) else { return }
+        // A snapshot is an optimisation: failing to save one must not fail the command.
+        try? store.saveSnapshot(Snapshot(
+            stream: ref.name, version: loaded.version, type: Self.snapshotType(ref),
+            schemaVersion: Self.snapshotSchema, payload: payload
+        ))
+    }
+
+    static let snapshotSchema = 1
+
+    static func snapshotType(_ ref: StreamRef) -> String {
+        switch ref {
+        case .show: "ShowState"
+        case .inventory: "InventoryState"
+        case .reservation: "ReservationState"
+        case .payment: "PaymentState"
+        }
+    }
+
+    static func encodeSnapshot(_ state: Aggregates, for ref: StreamRef) -> Data? {
+        let encoder = EventCodec.makeEncoder()
+        switch ref {
+        case .show: return state.show.flatMap { try? encoder.encode($0) }
+        case .inventory: return state.inventory.flatMap { try? encoder.encode($0) }
+        case .reservation: return state.reservation.flatMap { try? encoder.encode($0) }
+        case .payment: return state.payment.flatMap { try? encoder.encode($0) }
+        }
+    }
+
+    /// A snapshot of another schema or type is ignored (the stream is replayed instead).
+    static func decodeSnapshot(_ snapshot: Snapshot, for ref: StreamRef) -> Aggregates? {
+        guard snapshot.schemaVersion == snapshotSchema, snapshot.type == snapshotType(ref) else { return nil }
+        let decoder = EventCodec.makeDecoder()
+        var state = Aggregates()
+        switch ref {
+        case .show: state.show = try? decoder.decode(ShowState.self, from: snapshot.payload)
+        case .inventory: state.inventory = try? decoder.decode(InventoryState.self, from: snapshot.payload)
+        case .reservation: state.reservation = try? decoder.decode(ReservationState.self, from: snapshot.payload)
+        case .payment: state.payment = try? decoder.decode(PaymentState.self, from: snapshot.payload)
+        }
+        return state == Aggregates() ? nil : state
+    }
+
+    private func wrap<T>(_ body: () throws(EventStoreError) -> T) throws(BoxOfficeError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+}

@@ -1,0 +1,83 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// The application's front door for commands: decides them against current state and appends
+/// their events through the process's single group-commit writer.
+public final class BoxOffice: Sendable {
+    /// Tunables; the defaults are what production uses.
+    public struct Options: Sendable {
+        /// How long a new hold lasts before it expires unpaid.
+        public var holdDuration: TimeInterval = 300
+        /// Save a snapshot of a stream every this many events.
+        public var snapshotEvery = 100
+        /// Re-decisions after a version conflict before the conflict is reported.
+        public var maxConflictRetries = 3
+
+        public init() {}
+    }
+
+    public let store: any EventStore
+    public let clock: any TimeSource
+    public let ids: any IdentifierSource
+    public let options: Options
+    private let writer: CommandWriter
+
+    public init(
+        store: any EventStore, clock: any TimeSource = SystemClock(), ids: any IdentifierSource = RandomIdentifiers(),
+        options: Options = Options()
+    ) {
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.options = options
+        writer = CommandWriter(
+            store: store, clock: clock, ids: ids, snapshotEvery: options.snapshotEvery,
+            maxRetries: options.maxConflictRetries
+        )
+    }
+
+    deinit { writer.stop() }
+
+    /// Finishes queued commands and refuses new ones.
+    public func close() { writer.stop() }
+
+    /// Runs one command; the result lists the events appended, or the error says why none were.
+    public func execute(_ command: Command, _ context: CommandContext) async throws(BoxOfficeError) -> CommandResult {
+        try await run(CommandWriter.Pending(command: command, context: context, reply: { _ in }))
+    }
+
+    /// Holds the chosen seats for `customer`, with a fresh reservation id and the configured hold.
+    public func reserveSeats(
+        _ show: ShowID, seats: [SeatID], customer: String, _ context: CommandContext
+    ) async throws(BoxOfficeError) -> CommandResult {
+        let command = Command.reserveSeats(
+            show, seats: seats, customer: customer, reservation: ids.reservationID(), holdFor: options.holdDuration
+        )
+        return try await run(CommandWriter.Pending(command: command, context: context, generatedReservation: true, reply: { _ in }))
+    }
+
+    /// Holds the best `quantity` adjacent seats (optionally in one section) for `customer`.
+    public func reserveBestAvailable(
+        _ show: ShowID, quantity: Int, section: String? = nil, customer: String, _ context: CommandContext
+    ) async throws(BoxOfficeError) -> CommandResult {
+        let command = Command.reserveBestAvailable(
+            show, quantity: quantity, section: section, customer: customer, reservation: ids.reservationID(),
+            holdFor: options.holdDuration
+        )
+        return try await run(CommandWriter.Pending(command: command, context: context, generatedReservation: true, reply: { _ in }))
+    }
+
+    /// Events read from the store by the writer while loading aggregates (for tests).
+    var eventsLoaded: Int { writer.loader.eventsRead }
+
+    private func run(_ template: CommandWriter.Pending) async throws(BoxOfficeError) -> CommandResult {
+        let result: Result<CommandResult, BoxOfficeError> = await withCheckedContinuation { continuation in
+            writer.submit(CommandWriter.Pending(
+                command: template.command, context: template.context, generatedReservation: template.generatedReservation,
+                reply: { continuation.resume(returning: $0) }
+            ))
+        }
+        return try result.get()
+    }
+}

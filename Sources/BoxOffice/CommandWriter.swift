@@ -1,0 +1,88 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// The one writer of a process: takes every command queued while the last transaction was
+/// committing, decides each against the state the previous ones left, and commits them all in
+/// one transaction (group commit). Runs on its own thread so SQLite waits never block the
+/// cooperative pool.
+///
+/// - Important: a refused or conflicting command never fails its neighbours; a conflict
+///   re-decides from fresh state up to `maxRetries` times, then reports the conflict.
+final class CommandWriter: @unchecked Sendable {
+    struct Pending {
+        var command: Command
+        var context: CommandContext
+        var attempts = 0
+        /// The reservation id was drawn by the box office, so a clash may be retried with a new one.
+        var generatedReservation = false
+        let reply: @Sendable (Result<CommandResult, BoxOfficeError>) -> Void
+    }
+
+    let store: any EventStore
+    let clock: any TimeSource
+    let ids: any IdentifierSource
+    let codec = EventCodec()
+    let maxRetries: Int
+    // Everything below is guarded by `condition`, except `loader`, which only the writer thread touches.
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopped = false
+    private var running = false
+    let loader: AggregateLoader
+
+    init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int, maxRetries: Int) {
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.maxRetries = maxRetries
+        loader = AggregateLoader(store: store, snapshotEvery: snapshotEvery)
+    }
+
+    func submit(_ pending: Pending) {
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            pending.reply(.failure(.stopped))
+            return
+        }
+        queue.append(pending)
+        if !running {
+            running = true
+            let thread = Thread { [self] in run() }
+            thread.name = "marquee-writer"
+            thread.start()
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Finishes what is queued, then lets the thread end; later submissions fail with `stopped`.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if queue.isEmpty {
+                running = false
+                condition.unlock()
+                return
+            }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            condition.unlock()
+            let retries = process(batch)
+            if !retries.isEmpty {
+                condition.lock()
+                queue.insert(contentsOf: retries, at: 0)
+                condition.unlock()
+            }
+        }
+    }
+}
