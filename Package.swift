@@ -27,7 +27,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore"]),

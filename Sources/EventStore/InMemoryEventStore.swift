@@ -75,7 +75,10 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
-        state.withLock { $0.snapshots[snapshot.stream] = snapshot }
+        state.withLock { state in
+            if let existing = state.snapshots[snapshot.stream], existing.version >= snapshot.version { return }
+            state.snapshots[snapshot.stream] = snapshot
+        }
     }
 
     public func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? {

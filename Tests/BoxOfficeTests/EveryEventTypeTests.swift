@@ -1,0 +1,118 @@
+@testable import BoxOffice
+import EventStore
+import Foundation
+import Testing
+import Ticketing
+
+@Suite("Every event type through the store")
+struct EveryEventTypeTests {
+    @Test func everyEventTypeIsAppendedByACommandAndReadsBackIdentically() async throws {
+        let h = try Harness()
+        let box = h.box
+        let ana = Harness.ana
+        let saga = CommandContext(actor: "saga")
+        let show = try await h.onSale()
+        var appended: [DomainEvent] = []
+        func run(_ command: Command, _ context: CommandContext = ana) async throws {
+            appended += try await box.execute(command, context).events
+        }
+
+        let other = ShowID("tiny-sun")
+        try await run(.createShow(other, name: "Sunday", venue: Harness.venue, startsAt: h.clock.now()))
+        try await run(.submitShow(other))
+        try await run(.rejectShow(other, reason: "Clashes with the matinee"))
+        try await run(.reopenShow(other))
+        try await run(.blockSeats(show, seats: [SeatID("Stalls-B-6")]))
+        try await run(.unblockSeats(show, seats: [SeatID("Stalls-B-6")]))
+
+        // Paid, then cancelled and refunded.
+        let paid = try await box.reserveSeats(show, seats: [SeatID("Stalls-A-3"), SeatID("Stalls-A-4")], customer: "Ben", ana)
+        appended += paid.events
+        let r1 = try #require(paid.reservationID)
+        try await run(.requestPayment(r1, method: .boxOffice))
+        try await run(.recordPaymentSucceeded(r1.paymentID), saga)
+        try await run(.confirmReservation(r1), saga)
+        try await run(.cancelReservation(r1))
+        try await run(.refundPayment(r1.paymentID), saga)
+        try await run(.refundReservation(r1), saga)
+
+        // Payment failed: compensated.
+        let failed = try await box.reserveBestAvailable(show, quantity: 2, customer: "Cy", ana)
+        appended += failed.events
+        let r2 = try #require(failed.reservationID)
+        try await run(.requestPayment(r2, method: .card))
+        try await run(.recordPaymentFailed(r2.paymentID, reason: "card declined"), saga)
+        try await run(.compensateReservation(r2, reason: "card declined"), saga)
+
+        // Extended, then expired.
+        let lapsed = try await box.reserveSeats(show, seats: [SeatID("Stalls-B-1")], customer: "Dee", ana)
+        appended += lapsed.events
+        let r3 = try #require(lapsed.reservationID)
+        try await run(.extendHold(r3, by: 60))
+        h.clock.advance(by: 360)
+        try await run(.expireHold(r3), saga)
+
+        // Cancelled while held.
+        let dropped = try await box.reserveSeats(show, seats: [SeatID("Stalls-B-2")], customer: "Eve", ana)
+        appended += dropped.events
+        try await run(.cancelReservation(try #require(dropped.reservationID)))
+        try await run(.closeSales(show))
+        try await run(.cancelShow(show, reason: nil))
+
+        let log = try h.log()
+        let types = Set(log.map(\.0.type))
+        let expected = Set(DomainEvent.payloadTypes.map { DomainEvent.typeName(of: $0) })
+        #expect(types == expected)
+        #expect(expected.count == 25)
+        #expect(expected.contains("ReservationCompensated") && expected.contains("PaymentRefunded") && expected.contains("SeatsUnblocked"))
+        // What the commands returned is exactly what the store gives back.
+        #expect(Array(log.map(\.1).suffix(appended.count)) == appended)
+    }
+
+    @Test func payloadsAreCamelCaseAndNeverOmitAKey() async throws {
+        let h = try Harness()
+        let show = try await h.onSale()
+        _ = try await h.box.execute(.blockSeats(show, seats: [SeatID("Stalls-A-1")]), Harness.ana)
+        _ = try await h.box.execute(.cancelShow(show, reason: nil), Harness.ana)
+        let log = try h.log()
+        let blocked = try #require(log.first { $0.0.type == "SeatsBlocked" })
+        let json = try #require(try JSONSerialization.jsonObject(with: blocked.0.payload) as? [String: Any])
+        #expect(Set(json.keys) == ["showId", "reservationId", "seats", "by", "at"])
+        #expect(json["reservationId"] is NSNull)
+        #expect(json["seats"] as? [String] == ["Stalls-A-1"])
+        #expect((json["at"] as? String)?.hasSuffix("Z") == true)
+        let cancelled = try #require(log.first { $0.0.type == "ShowCancelled" })
+        #expect(String(decoding: cancelled.0.payload, as: UTF8.self).contains(#""reason":null"#))
+    }
+
+    @Test func metadataCarriesActorCorrelationCausationAndCommandID() async throws {
+        let h = try Harness()
+        let show = try await h.onSale()
+        let context = CommandContext(actor: "ana", commandId: "K-1", correlationId: "C-STORY", causationId: "7")
+        _ = try await h.box.execute(.blockSeats(show, seats: [SeatID("Stalls-A-1")]), context)
+        let last = try #require(try h.log().last)
+        #expect(last.0.metadata == EventMetadata(correlationId: "C-STORY", causationId: "7", actor: "ana", commandId: "K-1"))
+        let generated = try #require(try h.log().first)
+        #expect(generated.0.metadata.correlationId?.hasPrefix("C-") == true)
+        #expect(generated.0.metadata.actor == "ana")
+    }
+
+    @Test func anUnknownEventTypeOrSchemaVersionIsAnErrorNamingItsPosition() async throws {
+        let h = try Harness()
+        let show = try await h.onSale()
+        let stream = StreamRef.inventory(show).name
+        let version = try h.store.version(of: stream)
+        let bogus = NewEvent(type: "SeatsTeleported", payload: Data("{}".utf8), metadata: EventMetadata())
+        let appended = try h.store.append(AppendRequest(writes: [StreamWrite(stream: stream, expected: .exact(version), events: [bogus])], recordedAt: h.clock.now()))
+        let position = try #require(appended.positions.first)
+        let fresh = try h.sibling()
+        await #expect(throws: BoxOfficeError.unreadable(.unknownType("SeatsTeleported", position: position))) {
+            try await fresh.execute(.blockSeats(show, seats: [SeatID("Stalls-A-1")]), Harness.ana)
+        }
+        let future = NewEvent(type: "SeatsBlocked", schemaVersion: 9, payload: Data("{}".utf8), metadata: EventMetadata())
+        let next = try h.store.append(AppendRequest(writes: [StreamWrite(stream: "inventory-x", expected: .any, events: [future])], recordedAt: h.clock.now()))
+        let recorded = try #require(try h.store.readAll(after: (next.positions.first ?? 1) - 1, limit: 1).first)
+        #expect(throws: CodecError.unknownSchemaVersion("SeatsBlocked", version: 9, position: recorded.position)) { try EventCodec().decode(recorded) }
+        #expect(CodecError.unknownType("X", position: 12).description.contains("position 12"))
+    }
+}
