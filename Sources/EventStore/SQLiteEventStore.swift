@@ -11,13 +11,13 @@ public final class SQLiteEventStore: EventStore {
     /// The connection pool, for other parts of Marquee that keep tables in the same file.
     public let database: DatabasePool
 
-    /// Opens the store at `path`, creating it (mode 0600) unless `readOnly`.
+    /// Opens the store at `path`, creating it (mode 0600) when `create` is true and not `readOnly`.
     ///
     /// - Important: a file that is not a Marquee store, or was written by a newer Marquee, is
     ///   refused before anything is written to it.
-    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = 5) throws(EventStoreError) {
+    public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeout: TimeInterval = 5) throws(EventStoreError) {
         self.path = path
-        let existed = try Self.prepareFile(at: path, readOnly: readOnly)
+        let existed = try Self.prepareFile(at: path, create: create && !readOnly)
         if existed { try Self.inspect(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -43,18 +43,18 @@ public final class SQLiteEventStore: EventStore {
     }
 
     /// Creates the file with mode 0600 when it does not exist; says whether it existed.
-    private static func prepareFile(at path: String, readOnly: Bool) throws(EventStoreError) -> Bool {
+    private static func prepareFile(at path: String, create: Bool) throws(EventStoreError) -> Bool {
         let manager = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         if !folder.isEmpty, !(manager.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw .missingFolder(path: path)
+            throw create ? .missingFolder(path: path) : .notFound(path: path)
         }
         if manager.fileExists(atPath: path) {
             let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             return size > 0
         }
-        if readOnly { throw .notFound(path: path) }
+        if !create { throw .notFound(path: path) }
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if descriptor < 0 {
             if errno == EEXIST { return true }

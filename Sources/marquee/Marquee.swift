@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// `marquee`: the box-office console and the commands scripts use.
+@main
+struct Marquee: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "marquee",
+        abstract: "A terminal box office: shows, seat maps, holds and sales, event-sourced in SQLite.",
+        version: "0.1.0",
+        subcommands: [
+            Submit.self, Approve.self, Reject.self, Reopen.self, CloseSales.self, CancelShow.self,
+            Reserve.self, Extend.self, Cancel.self, Block.self, Unblock.self,
+        ]
+    )
+
+    /// Exit codes: 0 done, 1 the domain refused, 2 bad invocation or environment.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // ArgumentParser uses 64 for usage errors; Marquee's contract says 2.
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+import Ticketing
+
+/// The options every store command shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    var db = "marquee-demo.sqlite"
+
+    @Option(name: .customLong("operator"), help: ArgumentHelp("Who is acting; recorded as the actor of every event. Default: your login name.", valueName: "name"))
+    var operatorName: String?
+
+    @Flag(name: .long, help: "Open the store for reading only; every write is refused.")
+    var readOnly = false
+
+    var actor: String {
+        if let operatorName, !operatorName.isEmpty { return operatorName }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "operator"
+    }
+
+    /// Opens the store for a write command, or exits 2 saying why it cannot.
+    func openForWriting() throws -> BoxOffice {
+        guard !readOnly else {
+            fail("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
+        }
+        do {
+            let store = try SQLiteEventStore(path: db, create: false)
+            return BoxOffice(store: store)
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// Runs one command and reports it: prints the outcome, or the refusal (exit 1) or failure (exit 2).
+    func run(_ command: (BoxOffice, CommandContext) async throws(BoxOfficeError) -> CommandResult, describe: (CommandResult) -> String) async throws {
+        let box = try openForWriting()
+        defer { box.close() }
+        do throws(BoxOfficeError) {
+            let result = try await command(box, CommandContext(actor: actor))
+            print(result.duplicate ? "already done (positions \(result.positions.map(String.init).joined(separator: ", ")))" : describe(result))
+        } catch {
+            FileHandle.standardError.write(Data("marquee: \(error.description)\n".utf8))
+            throw ExitCode(error.isRefusal ? 1 : 2)
+        }
+    }
+}
+
+/// Prints `message` to standard error and exits 2 (bad invocation or environment).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("marquee: \(message)\n".utf8))
+    exit(2)
+}
+
+/// Splits `Stalls-A-12,Stalls-A-13` into seat ids.
+func parseSeats(_ list: String) -> [SeatID] {
+    list.split(separator: ",").map { SeatID($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.rawValue.isEmpty }
+}
+
+/// A short local time for messages: `20:19:03`.
+func clockTime(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.dateFormat = "HH:mm:ss"
+    return formatter.string(from: date)
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Runs the built `marquee` binary as a separate OS process and collects what it printed.
+struct BinaryRunner {
+    struct Outcome: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `marquee` executable beside the test bundle (`swift test` builds it first, since the
+    /// test target depends on it), or `MARQUEE_BIN` when set.
+    static var executable: String {
+        if let explicit = ProcessInfo.processInfo.environment["MARQUEE_BIN"] { return explicit }
+        let candidates = [Bundle.main.executablePath, CommandLine.arguments.first].compactMap { $0 }
+        for candidate in candidates {
+            var folder = URL(fileURLWithPath: candidate).deletingLastPathComponent()
+            for _ in 0..<4 {
+                let binary = folder.appendingPathComponent("marquee").path
+                if FileManager.default.isExecutableFile(atPath: binary) { return binary }
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        return ".build/debug/marquee"
+    }
+
+    /// Starts the process now; `wait()` collects its outcome.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let out = Pipe()
+        private let err = Pipe()
+        private var outData = Data()
+        private var errData = Data()
+        private let group = DispatchGroup()
+
+        init(_ arguments: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: BinaryRunner.executable)
+            process.arguments = arguments
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            // Drain both pipes on their own threads so a full pipe never blocks the child.
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                outData = out.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                errData = err.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+
+        func wait() -> Outcome {
+            process.waitUntilExit()
+            group.wait()
+            return Outcome(
+                status: process.terminationStatus,
+                stdout: String(decoding: outData, as: UTF8.self),
+                stderr: String(decoding: errData, as: UTF8.self)
+            )
+        }
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome { try Running(arguments).wait() }
+}
