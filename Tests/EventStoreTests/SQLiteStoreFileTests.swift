@@ -56,7 +56,7 @@ struct SQLiteStoreFileTests {
     @Test(arguments: [Data("hello, this is not a database at all, just some text that is long enough".utf8), Data(repeating: 0xAB, count: 8192)])
     func refusesAFileThatIsNotADatabaseAndLeavesItUntouched(_ content: Data) throws {
         let path = folder.file("junk.sqlite")
-        FileManager.default.createFile(atPath: path, contents: content)
+        _ = FileManager.default.createFile(atPath: path, contents: content)
         #expect(throws: EventStoreError.notAMarqueeStore(path: path)) { try SQLiteEventStore(path: path) }
         #expect(bytes(path) == content)
     }
