@@ -39,6 +39,11 @@ public final class BoxOffice: Sendable {
 
     deinit { writer.stop() }
 
+    /// Calls `observer` after every transaction that appended events (to wake the event bus).
+    public func onCommit(_ observer: @escaping @Sendable () -> Void) {
+        writer.commitObservers.withLock { $0.append(observer) }
+    }
+
     /// Finishes queued commands and refuses new ones.
     public func close() { writer.stop() }
 

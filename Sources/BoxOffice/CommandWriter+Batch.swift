@@ -132,6 +132,9 @@ extension CommandWriter {
                 pending.reply(.failure(.store(error)))
             }
         }
+        if results.contains(where: { if case .success(.appended(let positions)) = $0 { !positions.isEmpty } else { false } }) {
+            for observer in commitObservers.withLock({ $0 }) { observer() }
+        }
         for (ref, staged) in overlay {
             if stale.contains(ref) {
                 loader.forget(ref)

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Synchronization
 import Ticketing
 
 /// The one writer of a process: takes every command queued while the last transaction was
@@ -30,6 +31,8 @@ final class CommandWriter: @unchecked Sendable {
     private var stopped = false
     private var running = false
     let loader: AggregateLoader
+    /// Called on the writer thread after every transaction that appended events.
+    let commitObservers = Mutex([@Sendable () -> Void]())
 
     init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int, maxRetries: Int) {
         self.store = store

@@ -7,6 +7,9 @@ import Ticketing
 public struct EventCodec: Sendable {
     public static let schemaVersion = 1
 
+    private let encoder = EventCodec.makeEncoder()
+    private let decoder = EventCodec.makeDecoder()
+
     public init() {}
 
     private static let decoders: [String: @Sendable (Data, JSONDecoder) throws -> DomainEvent] = {
@@ -52,7 +55,7 @@ public struct EventCodec: Sendable {
     public func encode(_ event: DomainEvent, metadata: EventMetadata) throws -> NewEvent {
         NewEvent(
             type: event.typeName, schemaVersion: Self.schemaVersion,
-            payload: try Self.makeEncoder().encode(event.payload), metadata: metadata
+            payload: try encoder.encode(event.payload), metadata: metadata
         )
     }
 
@@ -63,7 +66,7 @@ public struct EventCodec: Sendable {
             throw .unknownSchemaVersion(event.type, version: event.schemaVersion, position: event.position)
         }
         do {
-            return try decode(event.payload, Self.makeDecoder())
+            return try decode(event.payload, decoder)
         } catch {
             throw .unreadablePayload(event.type, position: event.position, detail: String(describing: error))
         }

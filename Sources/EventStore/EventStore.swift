@@ -21,6 +21,9 @@ public protocol EventStore: Sendable {
     /// The number of events in a stream, 0 if it does not exist.
     func version(of stream: String) throws(EventStoreError) -> Int64
 
+    /// Counts for monitoring: all events, per type, and those recorded at or after `since`.
+    func statistics(since: Date) throws(EventStoreError) -> StoreStatistics
+
     /// The positions a command id was appended at, nil if that id was never recorded.
     func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]?
 
@@ -41,6 +44,21 @@ extension EventStore {
 
     public func read(stream: String) throws(EventStoreError) -> [RecordedEvent] {
         try read(stream: stream, fromVersion: 1)
+    }
+}
+
+/// Event counts for monitoring.
+public struct StoreStatistics: Sendable, Hashable {
+    public var head: Int64
+    public var events: Int64
+    public var byType: [String: Int64]
+    public var since: Int64
+
+    public init(head: Int64, events: Int64, byType: [String: Int64], since: Int64) {
+        self.head = head
+        self.events = events
+        self.byType = byType
+        self.since = since
     }
 }
 

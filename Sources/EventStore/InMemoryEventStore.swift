@@ -12,6 +12,7 @@ public final class InMemoryEventStore: EventStore {
     }
 
     private let state = Mutex(State())
+    let readModels = InMemoryReadModels()
 
     public init() {}
 
@@ -68,6 +69,15 @@ public final class InMemoryEventStore: EventStore {
 
     public func version(of stream: String) throws(EventStoreError) -> Int64 {
         state.withLock { Int64($0.streams[stream]?.count ?? 0) }
+    }
+
+    public func statistics(since: Date) throws(EventStoreError) -> StoreStatistics {
+        state.withLock { state in
+            var byType: [String: Int64] = [:]
+            for event in state.events { byType[event.type, default: 0] += 1 }
+            let recent = state.events.filter { $0.recordedAt >= since }.count
+            return StoreStatistics(head: Int64(state.events.count), events: Int64(state.events.count), byType: byType, since: Int64(recent))
+        }
     }
 
     public func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {

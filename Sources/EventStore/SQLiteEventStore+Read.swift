@@ -32,6 +32,19 @@ extension SQLiteEventStore {
         try guarded { try database.read { try Self.currentVersion(of: stream, $0) } }
     }
 
+    public func statistics(since: Date) throws(EventStoreError) -> StoreStatistics {
+        try guarded {
+            try database.read { db in
+                var byType: [String: Int64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT type, count(*) FROM events GROUP BY type") { byType[row[0]] = row[1] }
+                // recorded_at is ISO 8601 UTC text, so text order is time order.
+                let recent = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events WHERE recorded_at >= ?", arguments: [Timestamp.string(since)]) ?? 0
+                let head = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
+                return StoreStatistics(head: head, events: byType.values.reduce(0, +), byType: byType, since: recent)
+            }
+        }
+    }
+
     public func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {
         try guarded {
             try database.read { db in

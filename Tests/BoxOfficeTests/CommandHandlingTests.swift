@@ -170,6 +170,7 @@ final class AlwaysConflicting: EventStore, @unchecked Sendable {
     func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] { try inner.readAll(after: position, limit: limit) }
     func headPosition() throws(EventStoreError) -> Int64 { 0 }
     func version(of stream: String) throws(EventStoreError) -> Int64 { 0 }
+    func statistics(since: Date) throws(EventStoreError) -> StoreStatistics { StoreStatistics(head: 0, events: 0, byType: [:], since: 0) }
     func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? { nil }
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {}
     func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? { nil }

@@ -70,3 +70,27 @@ final class ScriptedIdentifiers: IdentifierSource, @unchecked Sendable {
         return RandomIdentifiers().next(count)
     }
 }
+
+/// A harness plus the read side on a synchronous bus: `drain()` brings every read model up to date.
+struct ReadHarness {
+    let h: Harness
+    let read: ReadSide
+    let bus: EventBus
+
+    init(feedLimit: Int = 500, policy: EventBus.RetryPolicy = .init(), extra: [any EventSubscriber] = []) throws {
+        h = try Harness()
+        read = ReadSide(storage: h.store, feedLimit: feedLimit)
+        bus = EventBus(store: h.store, clock: h.clock, dispatch: .synchronous, policy: policy)
+        read.register(on: bus)
+        for subscriber in extra { bus.add(subscriber) }
+        try bus.start()
+    }
+
+    var box: BoxOffice { h.box }
+    var clock: ManualClock { h.clock }
+
+    func models() -> ReadModels {
+        bus.drain()
+        return read.snapshot()
+    }
+}

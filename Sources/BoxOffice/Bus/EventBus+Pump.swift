@@ -1,0 +1,130 @@
+import EventStore
+import Foundation
+
+extension EventBus {
+    /// One pass: feeds every ready subscriber the events after its checkpoint, in batches,
+    /// until all have caught up or stopped. Returns whether any subscriber advanced.
+    @discardableResult
+    func pump() -> Bool {
+        pumpLock.lock()
+        var advanced = false
+        defer {
+            publish()
+            pumpLock.unlock()
+            if advanced { announce() }
+        }
+        guard let current = try? store.headPosition() else { return false }
+        head = current
+        while true {
+            let now = clock.now()
+            let ready = slots.filter { $0.isReady(now) && ($0.checkpoint < head || $0.uncommitted != nil) }
+            guard let from = ready.map(\.checkpoint).min() else { return advanced }
+            guard let batch = try? store.readAll(after: from, limit: batchSize) else { return advanced }
+            var progressed = false
+            for slot in ready where feed(slot, batch, now) { progressed = true }
+            advanced = advanced || progressed
+            if !progressed || batch.isEmpty { return advanced }
+        }
+    }
+
+    /// Feeds one subscriber its part of a batch; returns whether its checkpoint moved.
+    private func feed(_ slot: Slot, _ batch: [RecordedEvent], _ now: Date) -> Bool {
+        let start = slot.checkpoint
+        var handled = slot.uncommitted ?? slot.checkpoint
+        var failure: (RecordedEvent, any Error)?
+        for event in batch where event.position > handled {
+            do {
+                try slot.subscriber.handle(event)
+                handled = event.position
+                if slot.attempts > 0 || slot.openFailure != nil { recovered(slot) }
+            } catch {
+                failure = (event, error)
+                break
+            }
+        }
+        if handled > slot.checkpoint {
+            do {
+                try slot.subscriber.commit(through: handled)
+                slot.checkpoint = handled
+                slot.uncommitted = nil
+            } catch {
+                slot.uncommitted = handled
+                failed(slot, position: handled, type: "(commit)", error: error, now)
+                return false
+            }
+        }
+        if let (event, error) = failure { failed(slot, position: event.position, type: event.type, error: error, now) }
+        return slot.checkpoint > start
+    }
+
+    private func recovered(_ slot: Slot) {
+        slot.attempts = 0
+        slot.failingPosition = 0
+        if case .retrying = slot.state { slot.state = .running }
+        if let failure = slot.openFailure {
+            try? store.resolveFailure(id: failure, resolution: "retried", at: clock.now())
+            slot.openFailure = nil
+            note(slot.subscriber.name, "recovered after a retry")
+        }
+    }
+
+    private func failed(_ slot: Slot, position: Int64, type: String, error: any Error, _ now: Date) {
+        if slot.failingPosition != position || slot.attempts == 0 {
+            slot.failingPosition = position
+            slot.attempts = 0
+            slot.firstAttemptAt = now
+        }
+        slot.attempts += 1
+        let text = String(describing: error)
+        if slot.attempts >= policy.maxAttempts {
+            let record = FailureRecord(
+                subscriber: slot.subscriber.name, position: position, eventType: type, error: text,
+                attempts: slot.attempts, firstAttemptAt: slot.firstAttemptAt, lastAttemptAt: now
+            )
+            let saved = (try? store.recordFailure(record)) ?? record
+            slot.openFailure = saved.id
+            slot.state = .stopped(position: position, failureId: saved.id, error: text)
+            note(slot.subscriber.name, "stopped at #\(position) (\(type)) after \(slot.attempts) attempts: \(text)")
+        } else {
+            let next = now.addingTimeInterval(policy.delay(after: slot.attempts))
+            slot.state = .retrying(attempt: slot.attempts, next: next, error: text)
+            note(slot.subscriber.name, "attempt \(slot.attempts) at #\(position) failed: \(text)")
+        }
+    }
+
+    /// Lets a stopped (or backing-off) subscriber try its event again now.
+    public func retry(_ subscriber: String) {
+        pumpLock.withLock {
+            for slot in slots where slot.subscriber.name == subscriber && slot.state != .running {
+                slot.state = .running
+                slot.attempts = 0
+                note(subscriber, "retry requested at #\(slot.failingPosition)")
+            }
+            publish()
+        }
+        notify()
+    }
+
+    /// Moves a stopped subscriber past the event it failed on; the failure record is closed
+    /// as skipped. Returns false when the subscriber is not stopped.
+    @discardableResult
+    public func skip(_ subscriber: String) throws(EventStoreError) -> Bool {
+        pumpLock.lock()
+        defer {
+            publish()
+            pumpLock.unlock()
+            notify()
+        }
+        guard let slot = slots.first(where: { $0.subscriber.name == subscriber }),
+              case .stopped(let position, let failureId, _) = slot.state else { return false }
+        try store.skip(subscriber: subscriber, position: position, failureId: failureId, at: clock.now())
+        slot.subscriber.skipped(through: position)
+        slot.checkpoint = position
+        slot.uncommitted = nil
+        slot.state = .running
+        slot.attempts = 0
+        slot.openFailure = nil
+        note(subscriber, "skipped #\(position)")
+        return true
+    }
+}

@@ -1,0 +1,221 @@
+import EventStore
+import Foundation
+import Synchronization
+
+/// Carries every event, in position order, to its subscribers: woken right after a local
+/// commit, and polling the store's head about every 100 ms for other processes' appends.
+///
+/// A subscriber that throws is retried with exponential backoff (timed by the injected clock);
+/// after the last attempt a failure record is written and the subscriber stops at that event —
+/// later events wait behind it — until an operator retries or skips it.
+public final class EventBus: @unchecked Sendable {
+    /// Synchronous: nothing runs until `drain()` is called, on the caller's thread (tests,
+    /// deterministic simulations). Asynchronous: a dedicated thread keeps subscribers current.
+    public enum Dispatch: Sendable { case synchronous, asynchronous }
+
+    /// How failing subscribers are retried.
+    public struct RetryPolicy: Sendable {
+        public var initialDelay: TimeInterval = 0.1
+        public var multiplier: Double = 2
+        public var maxDelay: TimeInterval = 30
+        public var maxAttempts = 8
+
+        public init() {}
+
+        /// The wait after the `attempt`-th failed attempt (1-based).
+        public func delay(after attempt: Int) -> TimeInterval {
+            min(maxDelay, initialDelay * pow(multiplier, Double(max(attempt - 1, 0))))
+        }
+    }
+
+    /// What a subscriber is doing.
+    public enum State: Sendable, Hashable {
+        case running
+        case retrying(attempt: Int, next: Date, error: String)
+        case stopped(position: Int64, failureId: Int64, error: String)
+
+        public var name: String {
+            switch self {
+            case .running: "running"
+            case .retrying: "retrying"
+            case .stopped: "stopped"
+            }
+        }
+    }
+
+    /// A subscriber's checkpoint, lag and state, as monitoring shows them.
+    public struct Status: Sendable, Hashable {
+        public var name: String
+        public var checkpoint: Int64
+        public var lag: Int64
+        public var state: State
+    }
+
+    /// A retry, skip or failure, for the feed and the monitor.
+    public struct Notice: Sendable, Hashable {
+        public var at: Date
+        public var subscriber: String
+        public var message: String
+    }
+
+    final class Slot {
+        let subscriber: any EventSubscriber
+        var checkpoint: Int64 = 0
+        var state: State = .running
+        var attempts = 0
+        var failingPosition: Int64 = 0
+        var firstAttemptAt = Date(timeIntervalSince1970: 0)
+        var openFailure: Int64?
+        var uncommitted: Int64?
+
+        init(_ subscriber: any EventSubscriber) { self.subscriber = subscriber }
+
+        func isReady(_ now: Date) -> Bool {
+            switch state {
+            case .running: true
+            case .retrying(_, let next, _): now >= next
+            case .stopped: false
+            }
+        }
+    }
+
+    let store: any ReadModelStore
+    let clock: any TimeSource
+    public let dispatch: Dispatch
+    public let policy: RetryPolicy
+    let pollInterval: TimeInterval
+    let batchSize: Int
+
+    // `slots` and everything in them belong to whoever holds `pumpLock`.
+    let pumpLock = NSLock()
+    var slots: [Slot] = []
+    var head: Int64 = 0
+    // Guarded by `signal`.
+    private let signal = NSCondition()
+    private var wake = false
+    private var stopped = false
+    private var thread: Thread?
+    private let published = Mutex((statuses: [Status](), notices: [Notice](), head: Int64(0)))
+    private let listeners = Mutex([@Sendable () -> Void]())
+
+    public init(
+        store: any ReadModelStore, clock: any TimeSource, dispatch: Dispatch = .asynchronous,
+        policy: RetryPolicy = RetryPolicy(), pollInterval: TimeInterval = 0.1, batchSize: Int = 1000
+    ) {
+        self.store = store
+        self.clock = clock
+        self.dispatch = dispatch
+        self.policy = policy
+        self.pollInterval = pollInterval
+        self.batchSize = batchSize
+    }
+
+    deinit { stop() }
+
+    /// Adds a subscriber; call before `start()`.
+    public func add(_ subscriber: any EventSubscriber) {
+        pumpLock.withLock { slots.append(Slot(subscriber)) }
+    }
+
+    /// Calls `listener` (on the bus's thread) whenever subscribers advanced.
+    public func onAdvance(_ listener: @escaping @Sendable () -> Void) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    /// Loads every subscriber's checkpoint (a subscriber held at an open failure stays held)
+    /// and, when asynchronous, starts the bus thread.
+    public func start() throws {
+        try pumpLock.withLock {
+            let open = try store.failures(includeResolved: false)
+            for slot in slots {
+                slot.checkpoint = try slot.subscriber.start()
+                if let failure = open.first(where: { $0.subscriber == slot.subscriber.name && $0.position > slot.checkpoint }) {
+                    slot.state = .stopped(position: failure.position, failureId: failure.id, error: failure.error)
+                    slot.openFailure = failure.id
+                }
+            }
+            head = try store.headPosition()
+            publish()
+        }
+        guard dispatch == .asynchronous, thread == nil else { return }
+        let thread = Thread { [self] in loop() }
+        thread.name = "marquee-bus"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Wakes the bus now (after a local commit) instead of at the next poll.
+    public func notify() {
+        signal.lock()
+        wake = true
+        signal.signal()
+        signal.unlock()
+    }
+
+    /// Stops the bus thread after its current pass.
+    public func stop() {
+        signal.lock()
+        stopped = true
+        signal.broadcast()
+        signal.unlock()
+    }
+
+    /// Processes until every running subscriber has caught up with the head as it is now.
+    /// Synchronous buses do the work on this thread; asynchronous ones are waited for.
+    @discardableResult
+    public func drain(timeout: TimeInterval = 30) -> Bool {
+        if dispatch == .synchronous {
+            while pump() {}
+            return caughtUp(to: (try? store.headPosition()) ?? 0)
+        }
+        let target = (try? store.headPosition()) ?? 0
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            notify()
+            if caughtUp(to: target) { return true }
+            signal.lock()
+            _ = signal.wait(until: Date().addingTimeInterval(0.01))
+            signal.unlock()
+        }
+        return caughtUp(to: target)
+    }
+
+    public var statuses: [Status] { published.withLock { $0.statuses } }
+    public var notices: [Notice] { published.withLock { $0.notices } }
+    public var headPosition: Int64 { published.withLock { $0.head } }
+
+    private func caughtUp(to target: Int64) -> Bool {
+        statuses.allSatisfy { $0.checkpoint >= target || $0.state != .running }
+    }
+
+    private func loop() {
+        while true {
+            signal.lock()
+            if !wake && !stopped { _ = signal.wait(until: Date().addingTimeInterval(pollInterval)) }
+            wake = false
+            let done = stopped
+            signal.unlock()
+            if done { return }
+            pump()
+        }
+    }
+
+    func publish() {
+        let statuses = slots.map {
+            Status(name: $0.subscriber.name, checkpoint: $0.checkpoint, lag: max(0, head - $0.checkpoint), state: $0.state)
+        }
+        published.withLock { $0.statuses = statuses; $0.head = head }
+    }
+
+    func note(_ subscriber: String, _ message: String) {
+        let notice = Notice(at: clock.now(), subscriber: subscriber, message: message)
+        published.withLock { state in
+            state.notices.append(notice)
+            if state.notices.count > 100 { state.notices.removeFirst(state.notices.count - 100) }
+        }
+    }
+
+    func announce() {
+        for listener in listeners.withLock({ $0 }) { listener() }
+    }
+}

@@ -1,0 +1,18 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// A read model as a pure fold: each event changes some rows. Its rows live in the
+/// `rm_<name>` table and commit together with its checkpoint.
+///
+/// - Important: `apply` must be deterministic and depend only on the rows and the event, so
+///   every process folding the log gets the same rows, and a rebuild equals the live model.
+public protocol Projection: Sendable {
+    associatedtype Row: Codable & Sendable & Equatable
+    /// The read model's name: its subscriber name and (in snake case) its table.
+    var name: String { get }
+    func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Row>)
+}
+
+/// Where a projection's read model comes from when it is opened.
+public typealias ReadModelStore = EventStore & ReadModelStorage

@@ -1,0 +1,73 @@
+import EventStore
+import Foundation
+import Synchronization
+import Ticketing
+
+/// Runs a projection as a bus subscriber: decodes events, folds them into the rows, and commits
+/// the changed rows with the checkpoint in one transaction. Publishes a snapshot after each
+/// commit for readers on other threads.
+public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked Sendable {
+    public let projection: P
+    private let storage: any ReadModelStore
+    private let codec = EventCodec()
+    private let encoder = EventCodec.makeEncoder()
+    private let decoder = EventCodec.makeDecoder()
+    // Only the bus thread touches `rows` and `position`; `published` is the shared copy.
+    private var rows = RowSet<P.Row>()
+    private var position: Int64 = 0
+    private let published = Mutex((rows: RowSet<P.Row>(), position: Int64(0)))
+
+    public var name: String { projection.name }
+
+    public init(_ projection: P, storage: any ReadModelStore) {
+        self.projection = projection
+        self.storage = storage
+    }
+
+    /// The rows as of the last commit, and the position they reflect.
+    public var snapshot: (rows: RowSet<P.Row>, position: Int64) { published.withLock { $0 } }
+
+    public func start() throws -> Int64 {
+        let loaded = try storage.loadRows(of: name)
+        rows = try RowSet.decode(loaded.rows, decoder)
+        position = loaded.checkpoint
+        publish()
+        return position
+    }
+
+    public func handle(_ event: RecordedEvent) throws {
+        // Decoding is the only step that can fail, and it happens before any row changes.
+        let domain = try codec.decode(event)
+        guard event.position > position else { return }
+        projection.apply(domain, event, to: &rows)
+        position = event.position
+    }
+
+    public func commit(through position: Int64) throws {
+        self.position = max(self.position, position)
+        let changes = try rows.takeChanges(encoder)
+        do {
+            _ = try storage.persist(name, rows: changes.rows, deleted: changes.deleted, checkpoint: self.position)
+        } catch {
+            // Keep the changes pending so the retry writes them.
+            for key in changes.rows.keys { rows.markChanged(key) }
+            for key in changes.deleted { rows.markChanged(key) }
+            throw error
+        }
+        publish()
+    }
+
+    public func skipped(through position: Int64) {
+        self.position = max(self.position, position)
+        publish()
+    }
+
+    private func publish() {
+        let current = (rows, position)
+        published.withLock { $0 = current }
+    }
+}
+
+extension RowSet {
+    mutating func markChanged(_ key: String) { changed.insert(key) }
+}

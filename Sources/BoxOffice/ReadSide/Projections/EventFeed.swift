@@ -1,0 +1,94 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// The latest events as display records (time, position, stream, type, one-line summary, actor,
+/// correlation id). Keyed by the zero-padded position; keeps the last `limit`.
+public struct EventFeed: Projection {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var position: Int64
+        public var at: Date
+        public var stream: String
+        public var type: String
+        /// What kind of thing happened, for colouring: show, hold, sale, release, block, payment.
+        public var kind: String
+        public var summary: String
+        public var actor: String
+        public var correlationId: String?
+    }
+
+    public let limit: Int
+    public var name: String { "eventFeed" }
+
+    public init(limit: Int = 500) { self.limit = max(limit, 1) }
+
+    public static func key(_ position: Int64) -> String {
+        let digits = String(position)
+        return String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+    }
+
+    public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Entry>) {
+        rows[Self.key(recorded.position)] = Entry(
+            position: recorded.position, at: recorded.recordedAt, stream: recorded.streamId, type: recorded.type,
+            kind: Self.kind(of: event), summary: Self.summary(of: event), actor: recorded.metadata.actor ?? event.by,
+            correlationId: recorded.metadata.correlationId
+        )
+        if recorded.position > Int64(limit) { rows[Self.key(recorded.position - Int64(limit))] = nil }
+    }
+
+    static func kind(of event: DomainEvent) -> String {
+        switch event {
+        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .salesClosed, .showCancelled, .inventoryInitialized: "show"
+        case .seatsHeld, .reservationRequested, .reservationHeld, .holdExtended: "hold"
+        case .seatsSold, .reservationConfirmed: "sale"
+        case .seatsReleased, .reservationCancelled, .reservationExpired, .reservationCompensated, .reservationRefunded: "release"
+        case .seatsBlocked, .seatsUnblocked: "block"
+        case .paymentRequested, .paymentSucceeded, .paymentFailed, .paymentRefunded: "payment"
+        }
+    }
+
+    static func seats(_ seats: [SeatID]) -> String {
+        let shown = seats.prefix(4).map(\.rawValue).joined(separator: " ")
+        return seats.count > 4 ? shown + " +\(seats.count - 4)" : shown
+    }
+
+    static func summary(of event: DomainEvent) -> String {
+        switch event {
+        case .showCreated(let e): "\(e.name) at \(e.venueName), \(e.capacity) seats"
+        case .showSubmitted(let e): "\(e.showId) submitted for approval"
+        case .showApproved(let e): "\(e.showId) on sale"
+        case .showRejected(let e): "\(e.showId) rejected: \(e.reason)"
+        case .showReopened(let e): "\(e.showId) back to draft"
+        case .salesClosed(let e): "\(e.showId) sales closed"
+        case .showCancelled(let e): "\(e.showId) cancelled" + (e.reason.map { ": \($0)" } ?? "")
+        case .inventoryInitialized(let e): "\(e.capacity) seats laid out from \(e.venue.name)"
+        case .seatsHeld(let e): "\(seats(e.seats)) held for \(e.reservationId)"
+        case .seatsReleased(let e): "\(seats(e.seats)) released (\(e.reason.rawValue))"
+        case .seatsSold(let e): "\(seats(e.seats)) sold to \(e.reservationId)"
+        case .seatsBlocked(let e): "\(seats(e.seats)) blocked"
+        case .seatsUnblocked(let e): "\(seats(e.seats)) unblocked"
+        case .reservationRequested(let e): "\(e.customer) asks for \(e.seats.count) seat\(e.seats.count == 1 ? "" : "s") · \(Money(minor: e.amountMinor, currency: e.currency))"
+        case .reservationHeld(let e): "\(seats(e.seats)) held"
+        case .holdExtended(let e): "hold extended by \(Int(e.expiresAt.timeIntervalSince(e.previousExpiresAt))) s"
+        case .reservationConfirmed(let e): "confirmed \(seats(e.seats)) · \(Money(minor: e.amountMinor, currency: e.currency))"
+        case .reservationCancelled(let e): e.refundDue ? "cancelled; refund due" : "cancelled; \(seats(e.seats)) released"
+        case .reservationExpired(let e): "hold expired; \(seats(e.seats)) released"
+        case .reservationCompensated(let e): "payment failed (\(e.reason)); \(seats(e.seats)) released"
+        case .reservationRefunded(let e): "refunded \(Money(minor: e.amountMinor, currency: e.currency))"
+        case .paymentRequested(let e): "\(e.method == .boxOffice ? "box office" : "card") payment of \(Money(minor: e.amountMinor, currency: e.currency)) for \(e.reservationId)"
+        case .paymentSucceeded(let e): "payment of \(Money(minor: e.amountMinor, currency: e.currency)) taken for \(e.reservationId)"
+        case .paymentFailed(let e): "payment for \(e.reservationId) failed: \(e.reason)"
+        case .paymentRefunded(let e): "\(Money(minor: e.amountMinor, currency: e.currency)) refunded for \(e.reservationId)"
+        }
+    }
+}
+
+extension RowSet where Row == EventFeed.Entry {
+    /// The newest entries first, optionally only those whose type or stream contains `filter`.
+    public func newestFirst(matching filter: String? = nil) -> [EventFeed.Entry] {
+        let all = rows.values.sorted { $0.position > $1.position }
+        guard let filter, !filter.isEmpty else { return all }
+        let needle = filter.lowercased()
+        return all.filter { $0.type.lowercased().contains(needle) || $0.stream.lowercased().contains(needle) }
+    }
+}

@@ -1,0 +1,66 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// Active holds: who, which seats, how much, and when each expires. Keyed by reservation id.
+public struct Holds: Projection {
+    public struct Hold: Codable, Sendable, Equatable {
+        public var reservationId: String
+        public var showId: String
+        public var customer: String
+        public var seats: [String]
+        public var amountMinor: Int64
+        public var currency: String
+        public var heldAt: Date
+        public var expiresAt: Date
+        public var extended: Bool
+        public var heldBy: String
+
+        public var amount: Money { Money(minor: amountMinor, currency: currency) }
+    }
+
+    public var name: String { "holds" }
+    public init() {}
+
+    public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Hold>) {
+        switch event {
+        case .reservationRequested(let e):
+            rows[e.reservationId.rawValue] = Hold(
+                reservationId: e.reservationId.rawValue, showId: e.showId.rawValue, customer: e.customer,
+                seats: e.seats.map(\.rawValue), amountMinor: e.amountMinor, currency: e.currency,
+                heldAt: e.at, expiresAt: e.at, extended: false, heldBy: e.by
+            )
+        case .reservationHeld(let e):
+            rows.update(e.reservationId.rawValue, default: Hold(
+                reservationId: e.reservationId.rawValue, showId: e.showId.rawValue, customer: "", seats: e.seats.map(\.rawValue),
+                amountMinor: 0, currency: "", heldAt: e.at, expiresAt: e.expiresAt, extended: false, heldBy: e.by
+            )) { hold in
+                hold.heldAt = e.at
+                hold.expiresAt = e.expiresAt
+            }
+        case .holdExtended(let e):
+            guard var hold = rows[e.reservationId.rawValue] else { return }
+            hold.expiresAt = e.expiresAt
+            hold.extended = true
+            rows[e.reservationId.rawValue] = hold
+        case .reservationConfirmed(let e): rows[e.reservationId.rawValue] = nil
+        case .reservationCancelled(let e): rows[e.reservationId.rawValue] = nil
+        case .reservationExpired(let e): rows[e.reservationId.rawValue] = nil
+        case .reservationCompensated(let e): rows[e.reservationId.rawValue] = nil
+        default: break
+        }
+    }
+}
+
+extension RowSet where Row == Holds.Hold {
+    /// Active holds, soonest expiry first (optionally of one show).
+    public func byExpiry(show: ShowID? = nil) -> [Holds.Hold] {
+        rows.values.filter { show == nil || $0.showId == show?.rawValue }
+            .sorted { ($0.expiresAt, $0.reservationId) < ($1.expiresAt, $1.reservationId) }
+    }
+
+    /// Holds that expire within `seconds` of `now`.
+    public func expiring(within seconds: TimeInterval, of now: Date, show: ShowID? = nil) -> Int {
+        byExpiry(show: show).filter { $0.expiresAt.timeIntervalSince(now) <= seconds }.count
+    }
+}

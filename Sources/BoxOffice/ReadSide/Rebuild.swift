@@ -1,0 +1,138 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// Rebuilds read models from the log: reset, fold every event in memory, write the rows in
+/// bulk (or, in a dry run, only count what would change; in verify, compare with the live rows).
+public enum Rebuild {
+    public enum Mode: Sendable { case write, dryRun, verify }
+
+    /// How far a rebuild has got, for a progress bar.
+    public struct Progress: Sendable {
+        public var done: Int64
+        public var total: Int64
+        public var eventsPerSecond: Double
+        public var secondsLeft: Double
+    }
+
+    /// What a rebuild did (or, dry or verifying, would do) to one read model.
+    public struct Report: Sendable, Hashable {
+        public var projection: String
+        public var events: Int64
+        public var rows: Int
+        public var liveRows: Int
+        public var inserted: Int
+        public var updated: Int
+        public var deleted: Int
+        /// The first keys whose rows differ between the rebuild and the live model.
+        public var differingKeys: [String]
+        public var checkpoint: Int64
+
+        public var matches: Bool { inserted == 0 && updated == 0 && deleted == 0 }
+    }
+
+    /// Rebuilds the named projections (all when `names` is nil) from the events with position
+    /// ≥ `from` (1 for the whole log).
+    public static func run(
+        storage: any ReadModelStore, names: [String]? = nil, from: Int64 = 1, mode: Mode, feedLimit: Int = 500,
+        batchSize: Int = 10_000, progress: (Progress) -> Void = { _ in }
+    ) throws -> [Report] {
+        let all: [any RebuildFold] = [
+            Fold(AvailableSeats()), Fold(Holds()), Fold(SalesAnalytics()), Fold(CustomerHistory()), Fold(ShowQueue()),
+            Fold(EventFeed(limit: feedLimit)),
+        ]
+        let folds = all.filter { names?.contains($0.name) ?? true }
+        var limits: [String: Int64] = [:]
+        var live: [String: (rows: [String: Data], checkpoint: Int64)] = [:]
+        if mode != .write {
+            for fold in folds {
+                let loaded = try storage.loadRows(of: fold.name)
+                live[fold.name] = loaded
+                if mode == .verify { limits[fold.name] = loaded.checkpoint }
+            }
+        }
+        let head = try storage.headPosition()
+        let last = mode == .verify ? (limits.values.max() ?? 0) : head
+        let codec = EventCodec()
+        let start = Date()
+        var after = max(from, 1) - 1
+        let total = max(last - after, 0)
+        var done: Int64 = 0
+        while after < last {
+            let batch = try storage.readAll(after: after, limit: batchSize)
+            guard let final = batch.last else { break }
+            for recorded in batch where recorded.position <= last {
+                let event = try codec.decode(recorded)
+                for fold in folds where recorded.position <= (limits[fold.name] ?? last) { fold.apply(event, recorded) }
+            }
+            done += Int64(batch.count)
+            after = final.position
+            let elapsed = max(Date().timeIntervalSince(start), 0.000_001)
+            let rate = Double(done) / elapsed
+            progress(Progress(done: min(done, total), total: total, eventsPerSecond: rate, secondsLeft: Double(max(total - done, 0)) / max(rate, 1)))
+        }
+        return try folds.map { fold in
+            let checkpoint = limits[fold.name] ?? last
+            switch mode {
+            case .write:
+                try storage.replaceRows(of: fold.name, with: fold.encodedRows(), checkpoint: checkpoint)
+                return Report(projection: fold.name, events: done, rows: fold.rowCount, liveRows: fold.rowCount, inserted: 0, updated: 0, deleted: 0, differingKeys: [], checkpoint: checkpoint)
+            case .dryRun, .verify:
+                let current = live[fold.name]?.rows ?? [:]
+                var report = try fold.compare(with: current)
+                report.events = done
+                report.checkpoint = checkpoint
+                return report
+            }
+        }
+    }
+}
+
+/// A projection folded in memory during a rebuild, behind one type for every projection.
+protocol RebuildFold: AnyObject {
+    var name: String { get }
+    var rowCount: Int { get }
+    func apply(_ event: DomainEvent, _ recorded: RecordedEvent)
+    func encodedRows() throws -> [String: Data]
+    func compare(with live: [String: Data]) throws -> Rebuild.Report
+}
+
+final class Fold<P: Projection>: RebuildFold {
+    let projection: P
+    var rows = RowSet<P.Row>()
+
+    init(_ projection: P) { self.projection = projection }
+
+    var name: String { projection.name }
+    var rowCount: Int { rows.count }
+
+    func apply(_ event: DomainEvent, _ recorded: RecordedEvent) { projection.apply(event, recorded, to: &rows) }
+
+    func encodedRows() throws -> [String: Data] { try rows.encodedRows(EventCodec.makeEncoder()) }
+
+    /// Compares decoded rows (not bytes: JSON of unordered maps may differ in order).
+    func compare(with live: [String: Data]) throws -> Rebuild.Report {
+        let decoder = EventCodec.makeDecoder()
+        var inserted = 0, updated = 0, deleted = 0
+        var differing: [String] = []
+        for (key, row) in rows.rows {
+            guard let data = live[key] else {
+                inserted += 1
+                differing.append(key)
+                continue
+            }
+            if (try? decoder.decode(P.Row.self, from: data)) != row {
+                updated += 1
+                differing.append(key)
+            }
+        }
+        for key in live.keys where rows[key] == nil {
+            deleted += 1
+            differing.append(key)
+        }
+        return Rebuild.Report(
+            projection: name, events: 0, rows: rows.count, liveRows: live.count, inserted: inserted, updated: updated,
+            deleted: deleted, differingKeys: Array(differing.sorted().prefix(10)), checkpoint: 0
+        )
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// A read model's rows by key, remembering which keys changed since they were last persisted.
+/// A value type: a copy handed to the console is an immutable snapshot.
+public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
+    public private(set) var rows: [String: Row] = [:]
+    var changed: Set<String> = []
+
+    public init(_ rows: [String: Row] = [:]) { self.rows = rows }
+
+    public subscript(key: String) -> Row? {
+        get { rows[key] }
+        set {
+            guard rows[key] != newValue else { return }
+            rows[key] = newValue
+            changed.insert(key)
+        }
+    }
+
+    /// Changes the row in place (creating it from `make` when absent).
+    public mutating func update(_ key: String, default make: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
+        var row = rows[key] ?? make()
+        change(&row)
+        self[key] = row
+    }
+
+    public var count: Int { rows.count }
+    public var values: Dictionary<String, Row>.Values { rows.values }
+    public var isEmpty: Bool { rows.isEmpty }
+
+    /// The changed rows, encoded, and the keys deleted since the last call; clears the record.
+    mutating func takeChanges(_ encoder: JSONEncoder) throws -> (rows: [String: Data], deleted: Set<String>) {
+        var encoded: [String: Data] = [:]
+        var deleted: Set<String> = []
+        for key in changed {
+            if let row = rows[key] { encoded[key] = try encoder.encode(row) } else { deleted.insert(key) }
+        }
+        changed.removeAll(keepingCapacity: true)
+        return (encoded, deleted)
+    }
+
+    func encodedRows(_ encoder: JSONEncoder) throws -> [String: Data] {
+        try rows.mapValues { try encoder.encode($0) }
+    }
+
+    static func decode(_ rows: [String: Data], _ decoder: JSONDecoder) throws -> RowSet {
+        RowSet(try rows.mapValues { try decoder.decode(Row.self, from: $0) })
+    }
+
+    public static func == (lhs: RowSet, rhs: RowSet) -> Bool { lhs.rows == rhs.rows }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where projections keep their read models: one table of keyed JSON rows per read model, whose
+/// writes commit together with the projection's checkpoint.
+///
+/// - Important: `persist` is conditional on the stored checkpoint, so when several processes
+///   fold the same log only the first to reach a position writes it, and rows are never set
+///   back to an older state.
+public protocol ReadModelStorage: Sendable {
+    /// Every row of a read model and the checkpoint they reflect.
+    func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64)
+
+    /// Upserts `rows`, deletes `deleted` and moves the checkpoint to `checkpoint` in one
+    /// transaction — unless the stored checkpoint is already there; returns whether it wrote.
+    func persist(
+        _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
+    ) throws(EventStoreError) -> Bool
+
+    /// Replaces every row of a read model and sets its checkpoint (a rebuild).
+    func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError)
+
+    /// Records a subscriber's failure at a position (or updates the open record there).
+    func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord
+
+    /// Failure records, open ones only unless `includeResolved`.
+    func failures(includeResolved: Bool) throws(EventStoreError) -> [FailureRecord]
+
+    /// Closes an open failure record with a resolution (`retried`, `skipped`).
+    func resolveFailure(id: Int64, resolution: String, at: Date) throws(EventStoreError)
+
+    /// Moves a subscriber past a position it could not process and closes its failure record.
+    func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError)
+}
+
+/// A subscriber that gave up on an event after its retries: where, why, and how often.
+public struct FailureRecord: Sendable, Hashable {
+    public var id: Int64
+    public var subscriber: String
+    public var position: Int64
+    public var eventType: String
+    public var error: String
+    public var attempts: Int
+    public var firstAttemptAt: Date
+    public var lastAttemptAt: Date
+    public var nextAttemptAt: Date?
+    public var resolvedAt: Date?
+    public var resolution: String?
+
+    public init(
+        id: Int64 = 0, subscriber: String, position: Int64, eventType: String, error: String, attempts: Int,
+        firstAttemptAt: Date, lastAttemptAt: Date, nextAttemptAt: Date? = nil, resolvedAt: Date? = nil, resolution: String? = nil
+    ) {
+        self.id = id
+        self.subscriber = subscriber
+        self.position = position
+        self.eventType = eventType
+        self.error = error
+        self.attempts = attempts
+        self.firstAttemptAt = firstAttemptAt
+        self.lastAttemptAt = lastAttemptAt
+        self.nextAttemptAt = nextAttemptAt
+        self.resolvedAt = resolvedAt
+        self.resolution = resolution
+    }
+}
+
+/// A read model's table name: `rm_` and the model's name in snake case (`availableSeats` → `rm_available_seats`).
+public func readModelTable(_ model: String) -> String {
+    var name = "rm_"
+    for character in model {
+        if character.isUppercase { name += "_" + character.lowercased() } else if character.isLetter || character.isNumber { name.append(character) }
+    }
+    return name
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+
+extension SQLiteEventStore: ReadModelStorage {
+    /// Creates a read model's table on first use (`key TEXT PRIMARY KEY, value TEXT`).
+    private func ensureTable(_ table: String, _ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+    }
+
+    public func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64) {
+        let table = readModelTable(model)
+        return try guarded {
+            try database.read { db in
+                let checkpoint = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                guard try db.tableExists(table) else { return ([:], checkpoint) }
+                var rows: [String: Data] = [:]
+                let cursor = try Row.fetchCursor(db, sql: "SELECT key, value FROM \(table)")
+                while let row = try cursor.next() {
+                    let value: String = row[1]
+                    rows[row[0]] = Data(value.utf8)
+                }
+                return (rows, checkpoint)
+            }
+        }
+    }
+
+    public func persist(
+        _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
+    ) throws(EventStoreError) -> Bool {
+        let table = readModelTable(model)
+        return try guarded {
+            try database.writeWithoutTransaction { db in
+                var wrote = false
+                try db.inTransaction(.immediate) {
+                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                    guard stored < checkpoint else { return .commit }
+                    try ensureTable(table, db)
+                    let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, value) VALUES (?, ?)")
+                    for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+                    let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
+                    for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
+                    try Self.setCheckpoint(model, checkpoint, db)
+                    wrote = true
+                    return .commit
+                }
+                return wrote
+            }
+        }
+    }
+
+    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) {
+        let table = readModelTable(model)
+        try guarded {
+            try database.write { db in
+                try ensureTable(table, db)
+                try db.execute(sql: "DELETE FROM \(table)")
+                let insert = try db.cachedStatement(sql: "INSERT INTO \(table) (key, value) VALUES (?, ?)")
+                for (key, value) in rows { try insert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+                try Self.setCheckpoint(model, checkpoint, db)
+            }
+        }
+    }
+
+    static func setCheckpoint(_ subscriber: String, _ position: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO checkpoints (subscriber, position) VALUES (?, ?)
+            ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position
+            """).execute(arguments: [subscriber, position])
+    }
+
+    public func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord {
+        try guarded {
+            try database.write { db in
+                var record = failure
+                let open = try Int64.fetchOne(db, sql: """
+                    SELECT id FROM failures WHERE subscriber = ? AND position = ? AND resolved_at IS NULL
+                    """, arguments: [failure.subscriber, failure.position])
+                let arguments: StatementArguments = [
+                    failure.subscriber, failure.position, failure.eventType, failure.error, failure.attempts,
+                    Timestamp.string(failure.firstAttemptAt), Timestamp.string(failure.lastAttemptAt),
+                    failure.nextAttemptAt.map(Timestamp.string),
+                ]
+                if let open {
+                    try db.execute(sql: """
+                        UPDATE failures SET subscriber = ?, position = ?, event_type = ?, error = ?, attempts = ?,
+                            first_attempt_at = ?, last_attempt_at = ?, next_attempt_at = ? WHERE id = ?
+                        """, arguments: arguments + [open])
+                    record.id = open
+                } else {
+                    try db.execute(sql: """
+                        INSERT INTO failures (subscriber, position, event_type, error, attempts, first_attempt_at, last_attempt_at, next_attempt_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: arguments)
+                    record.id = db.lastInsertedRowID
+                }
+                return record
+            }
+        }
+    }
+
+    public func failures(includeResolved: Bool) throws(EventStoreError) -> [FailureRecord] {
+        try guarded {
+            try database.read { db in
+                let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
+                return try Row.fetchAll(db, sql: """
+                    SELECT id, subscriber, position, event_type, error, attempts, first_attempt_at, last_attempt_at,
+                        next_attempt_at, resolved_at, resolution FROM failures \(filter) ORDER BY id
+                    """).map { row in
+                    let first: String = row[6]
+                    let last: String = row[7]
+                    let next: String? = row[8]
+                    let resolved: String? = row[9]
+                    return FailureRecord(
+                        id: row[0], subscriber: row[1], position: row[2], eventType: row[3], error: row[4], attempts: row[5],
+                        firstAttemptAt: Timestamp.date(first) ?? Date(timeIntervalSince1970: 0),
+                        lastAttemptAt: Timestamp.date(last) ?? Date(timeIntervalSince1970: 0),
+                        nextAttemptAt: next.flatMap(Timestamp.date), resolvedAt: resolved.flatMap(Timestamp.date), resolution: row[10]
+                    )
+                }
+            }
+        }
+    }
+
+    public func resolveFailure(id: Int64, resolution: String, at: Date) throws(EventStoreError) {
+        try guarded {
+            try database.write { db in
+                try db.execute(sql: "UPDATE failures SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL",
+                               arguments: [Timestamp.string(at), resolution, id])
+            }
+        }
+    }
+
+    public func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError) {
+        try guarded {
+            try database.write { db in
+                let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [subscriber]) ?? 0
+                if stored < position { try Self.setCheckpoint(subscriber, position, db) }
+                try db.execute(sql: "UPDATE failures SET resolved_at = ?, resolution = 'skipped' WHERE id = ? AND resolved_at IS NULL",
+                               arguments: [Timestamp.string(at), failureId])
+            }
+        }
+    }
+}

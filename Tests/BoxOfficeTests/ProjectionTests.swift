@@ -1,0 +1,196 @@
+@testable import BoxOffice
+import EventStore
+import Foundation
+import Testing
+import Ticketing
+
+@Suite("Projections")
+struct ProjectionTests {
+    let ana = Harness.ana
+    let saga = CommandContext(actor: "saga")
+
+    /// Reserves and pays `seats` for `customer`.
+    func sell(_ r: ReadHarness, _ show: ShowID, _ seats: [String], to customer: String) async throws -> ReservationID {
+        let held = try await r.box.reserveSeats(show, seats: seats.map { SeatID($0) }, customer: customer, ana)
+        let id = try #require(held.reservationID)
+        _ = try await r.box.execute(.confirmReservation(id), saga)
+        return id
+    }
+
+    @Test func availableSeatsCountsEverySeatState() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale()
+        _ = try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-1"), SeatID("Stalls-A-2")], customer: "Ben", ana)
+        _ = try await sell(r, show, ["Stalls-B-1"], to: "Cy")
+        _ = try await r.box.execute(.blockSeats(show, seats: [SeatID("Stalls-B-6")]), ana)
+        let seats = r.models().seats
+        let stalls = try #require(seats.availability(show, section: "Stalls"))
+        #expect((stalls.capacity, stalls.held, stalls.sold, stalls.blocked, stalls.available) == (12, 2, 1, 1, 8))
+        #expect(stalls.state(of: "Stalls-A-1")?.state == .held)
+        #expect(stalls.state(of: "Stalls-A-1")?.until == r.clock.now().addingTimeInterval(300))
+        #expect(stalls.state(of: "Stalls-B-1")?.state == .sold)
+        #expect(stalls.state(of: "Stalls-A-5") == nil)
+        #expect(seats.totalAvailable(show) == 8)
+        #expect(seats.hasAvailability(show, section: "Stalls", 8))
+        #expect(!seats.hasAvailability(show, section: "Stalls", 9))
+        #expect(seats.totals(show) == (capacity: 12, available: 8, held: 2, sold: 1, blocked: 1))
+    }
+
+    @Test func holdsAreOrderedByExpiryAndLeaveWhenTheyEnd() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale()
+        let first = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-1")], customer: "Ben", ana).reservationID)
+        r.clock.advance(by: 10)
+        let second = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-2")], customer: "Cy", ana).reservationID)
+        r.clock.advance(by: 10)
+        let third = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-3")], customer: "Dee", ana).reservationID)
+        _ = try await r.box.execute(.extendHold(first, by: 60), ana)
+        var holds = r.models().holds.byExpiry()
+        #expect(holds.map(\.reservationId) == [second, third, first].map(\.rawValue))
+        #expect(holds.last?.extended == true)
+        #expect(holds.first?.customer == "Cy")
+        #expect(holds.first?.amount == Money(minor: 2500, currency: "EUR"))
+        _ = try await r.box.execute(.confirmReservation(second), saga)
+        r.clock.advance(by: 300)
+        _ = try await r.box.execute(.expireHold(third), saga)
+        holds = r.models().holds.byExpiry()
+        #expect(holds.map(\.reservationId) == [first.rawValue])
+        #expect(r.models().holds.expiring(within: 60, of: r.clock.now()) == 1)
+    }
+
+    @Test func salesAnalyticsAddsUpRevenueTicketsAndOutcomes() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale(venue: Self.tiered)
+        _ = try await sell(r, show, ["Front-A-1", "Front-A-2"], to: "Ben")
+        _ = try await sell(r, show, ["Back-A-1"], to: "Cy")
+        let refunded = try await sell(r, show, ["Back-A-2"], to: "Dee")
+        _ = try await r.box.execute(.cancelReservation(refunded), ana)
+        _ = try await r.box.execute(.refundReservation(refunded), saga)
+        let lapsed = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Back-A-3")], customer: "Eve", ana).reservationID)
+        let dropped = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Back-A-4")], customer: "Fay", ana).reservationID)
+        let failed = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Back-A-5")], customer: "Gus", ana).reservationID)
+        _ = try await r.box.execute(.cancelReservation(dropped), ana)
+        _ = try await r.box.execute(.compensateReservation(failed, reason: "declined"), saga)
+        r.clock.advance(by: 301)
+        _ = try await r.box.execute(.expireHold(lapsed), saga)
+        let all = r.models().sales
+        let sales = try #require(all[show.rawValue])
+        #expect(sales.sold == 3)
+        #expect(sales.revenueMinor == 2 * 10_000 + 4_000)
+        #expect(sales.averagePriceMinor == 8_000)
+        #expect(sales.bySection["Front"] == SalesAnalytics.Tally(tickets: 2, revenueMinor: 20_000))
+        #expect(sales.bySection["Back"] == SalesAnalytics.Tally(tickets: 1, revenueMinor: 4_000))
+        #expect(sales.byTier["gold"]?.tickets == 2)
+        #expect((sales.requested, sales.confirmed, sales.refunded, sales.expired, sales.cancelled, sales.compensated) == (6, 3, 1, 1, 2, 1))
+        #expect(abs(sales.conversion - 3.0 / 6.0) < 1e-9)
+        #expect(sales.mostPopularSection == "Front")
+        #expect(sales.lastHour(endingAt: r.clock.now()).reduce(0, +) == 4)
+        #expect(sales.lastHour(endingAt: r.clock.now().addingTimeInterval(3_600)).reduce(0, +) == 0)
+        #expect(abs(sales.sellThrough - 3.0 / 12.0) < 1e-9)
+        #expect(all.totals()["EUR"]?.revenueMinor == 24_000)
+        #expect(all.mostPopularSection() == "Front")
+    }
+
+    static let tiered = Venue(
+        id: "tiered", name: "Tiered Hall", currency: "EUR",
+        tiers: [.init(id: "gold", name: "Gold", priceMinor: 10_000), .init(id: "std", name: "Standard", priceMinor: 4_000)],
+        sections: [
+            .init(name: "Front", rows: [.init(label: "A", seats: 6, tier: "gold")]),
+            .init(name: "Back", rows: [.init(label: "A", seats: 6, tier: "std")]),
+        ]
+    )
+
+    @Test func customerHistoryKeepsPurchasesSpendingShowsAndFavouriteSection() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale(venue: Self.tiered)
+        _ = try await sell(r, show, ["Front-A-1", "Front-A-2"], to: "Ben")
+        _ = try await sell(r, show, ["Back-A-1"], to: "Ben")
+        let refunded = try await sell(r, show, ["Back-A-2", "Back-A-3"], to: "Cy")
+        _ = try await sell(r, show, ["Back-A-4"], to: "Cy")
+        _ = try await r.box.execute(.cancelReservation(refunded), ana)
+        _ = try await r.box.execute(.refundReservation(refunded), saga)
+        let customers = r.models().customers
+        let ben = try #require(customers.customer("Ben"))
+        #expect((ben.purchases, ben.tickets, ben.spentMinor) == (2, 3, 24_000))
+        #expect(ben.shows == [show.rawValue])
+        #expect(ben.favouriteSection == "Front")
+        let cy = try #require(customers.customer("Cy"))
+        #expect((cy.purchases, cy.tickets, cy.spentMinor) == (1, 1, 4_000))
+        #expect(customers.topSpenders(5).map(\.name) == ["Ben", "Cy"])
+    }
+
+    @Test func showQueuePutsTheOldestSubmissionFirstAndKeepsReasons() async throws {
+        let r = try ReadHarness()
+        for (index, id) in ["c-show", "a-show", "b-show"].enumerated() {
+            _ = try await r.box.execute(.createShow(ShowID(id), name: id, venue: Harness.venue, startsAt: r.clock.now().addingTimeInterval(Double(index))), ana)
+        }
+        _ = try await r.box.execute(.submitShow(ShowID("b-show")), ana)
+        r.clock.advance(by: 1)
+        _ = try await r.box.execute(.submitShow(ShowID("c-show")), ana)
+        r.clock.advance(by: 1)
+        _ = try await r.box.execute(.submitShow(ShowID("a-show")), ana)
+        _ = try await r.box.execute(.rejectShow(ShowID("a-show"), reason: "No licence"), CommandContext(actor: "bo"))
+        let shows = r.models().shows
+        #expect(shows.approvalQueue.map(\.id) == ["b-show", "c-show"])
+        #expect(shows.all.map(\.id) == ["b-show", "c-show", "a-show"])
+        let rejected = try #require(shows["a-show"])
+        #expect((rejected.status, rejected.rejectionReason, rejected.rejectedBy) == ("rejected", "No licence", "bo"))
+        #expect(shows["b-show"]?.submittedBy == "ana")
+    }
+
+    @Test func theFeedKeepsTheLatestEntriesWithSummaryActorAndCorrelation() async throws {
+        let r = try ReadHarness(feedLimit: 5)
+        let show = try await r.h.onSale()
+        let context = CommandContext(actor: "buyer-3", correlationId: "C-TRACE")
+        _ = try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-4"), SeatID("Stalls-A-5")], customer: "Ben", context)
+        let feed = r.models().feed.newestFirst()
+        #expect(feed.count == 5)
+        #expect(feed.map(\.position) == [7, 6, 5, 4, 3])
+        #expect(feed.first?.type == "ReservationHeld")
+        #expect(feed[2].type == "SeatsHeld")
+        #expect(feed[2].summary.hasPrefix("Stalls-A-4 Stalls-A-5 held for R-"))
+        #expect(feed[2].actor == "buyer-3")
+        #expect(feed[2].correlationId == "C-TRACE")
+        #expect(feed[2].kind == "hold")
+        #expect(r.models().feed.newestFirst(matching: "inventory").map(\.type) == ["SeatsHeld"])
+    }
+
+    @Test func redeliveringAnAppliedEventChangesNothing() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale()
+        _ = try await sell(r, show, ["Stalls-A-1"], to: "Ben")
+        let before = r.models()
+        for event in try r.h.store.readAll(after: 0, limit: 100) {
+            for subscriber in r.read.subscribers { try subscriber.handle(event) }
+        }
+        for subscriber in r.read.subscribers { try subscriber.commit(through: before.position) }
+        #expect(r.read.snapshot() == before)
+    }
+
+    @Test func everyProjectionIsAtTheHeadEvenWhenItIgnoredTheEvents() async throws {
+        let r = try ReadHarness()
+        _ = try await r.h.onSale()
+        r.bus.drain()
+        let head = try r.h.store.headPosition()
+        #expect(r.bus.statuses.allSatisfy { $0.checkpoint == head && $0.lag == 0 })
+        #expect(try r.h.store.checkpoint(of: "holds") == head)
+    }
+
+    @Test func aRestartedReadSideResumesFromItsCheckpoint() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale()
+        _ = try await sell(r, show, ["Stalls-A-1"], to: "Ben")
+        let before = r.models()
+        // A new process: new store connections, new read side, same file.
+        let store = try SQLiteEventStore(path: r.h.path)
+        let read = ReadSide(storage: store)
+        let bus = EventBus(store: store, clock: r.clock, dispatch: .synchronous)
+        read.register(on: bus)
+        try bus.start()
+        #expect(read.snapshot() == before)
+        _ = try await r.box.execute(.blockSeats(show, seats: [SeatID("Stalls-B-1")]), ana)
+        bus.drain()
+        #expect(read.snapshot().seats.availability(show, section: "Stalls")?.blocked == 1)
+        #expect(read.snapshot().sales == before.sales)
+    }
+}
