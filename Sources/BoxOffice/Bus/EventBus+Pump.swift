@@ -86,7 +86,7 @@ extension EventBus {
             slot.state = .stopped(position: position, failureId: saved.id, error: text)
             note(slot.subscriber.name, "stopped at #\(position) (\(type)) after \(slot.attempts) attempts: \(text)")
         } else {
-            let next = now.addingTimeInterval(policy.delay(after: slot.attempts))
+            let next = Timestamp.rounded(now.addingTimeInterval(policy.delay(after: slot.attempts)))
             slot.state = .retrying(attempt: slot.attempts, next: next, error: text)
             note(slot.subscriber.name, "attempt \(slot.attempts) at #\(position) failed: \(text)")
         }
