@@ -2,21 +2,26 @@ import Foundation
 
 /// The `metadata` column's JSON: every key present, null when absent, keys in a fixed order.
 enum MetadataCoding {
+    private static let decoder = JSONDecoder()
+
     static func encode(_ metadata: EventMetadata) -> String {
-        "{\"actor\":\(quoted(metadata.actor)),\"causationId\":\(quoted(metadata.causationId)),"
-            + "\"commandId\":\(quoted(metadata.commandId)),\"correlationId\":\(quoted(metadata.correlationId))}"
+        "{\"actor\":\(JSONText.quoted(metadata.actor)),\"causationId\":\(JSONText.quoted(metadata.causationId)),"
+            + "\"commandId\":\(JSONText.quoted(metadata.commandId)),\"correlationId\":\(JSONText.quoted(metadata.correlationId))}"
     }
 
     static func decode(_ text: String, position: Int64) throws -> EventMetadata {
         do {
-            return try JSONDecoder().decode(EventMetadata.self, from: Data(text.utf8))
+            return try decoder.decode(EventMetadata.self, from: Data(text.utf8))
         } catch {
             throw EventStoreError.storage("event at position \(position) has unreadable metadata: \(text.prefix(80))")
         }
     }
+}
 
+/// Small pieces of JSON written by hand where key order and explicit nulls matter.
+public enum JSONText {
     /// A JSON string literal (or `null`), escaping quotes, backslashes and control characters.
-    static func quoted(_ value: String?) -> String {
+    public static func quoted(_ value: String?) -> String {
         guard let value else { return "null" }
         var out = "\""
         for scalar in value.unicodeScalars {

@@ -34,6 +34,27 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Opens an existing store for reading only, or exits 2 saying why it cannot.
+    func openForReading() -> SQLiteEventStore {
+        do {
+            return try SQLiteEventStore(path: db, readOnly: true)
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// Opens an existing store for a command that maintains it (replay), or exits 2.
+    func openExisting() -> SQLiteEventStore {
+        guard !readOnly else {
+            fail("this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only")
+        }
+        do {
+            return try SQLiteEventStore(path: db, create: false)
+        } catch {
+            fail(error.description)
+        }
+    }
+
     /// Runs one command and reports it: prints the outcome, or the refusal (exit 1) or failure (exit 2).
     func run(_ command: (BoxOffice, CommandContext) async throws(BoxOfficeError) -> CommandResult, describe: (CommandResult) -> String) async throws {
         let box = try openForWriting()
@@ -65,3 +86,6 @@ func clockTime(_ date: Date) -> String {
     formatter.dateFormat = "HH:mm:ss"
     return formatter.string(from: date)
 }
+
+/// `1 row`, `3 rows`.
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

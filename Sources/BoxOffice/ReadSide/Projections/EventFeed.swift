@@ -52,7 +52,8 @@ public struct EventFeed: Projection {
         return seats.count > 4 ? shown + " +\(seats.count - 4)" : shown
     }
 
-    static func summary(of event: DomainEvent) -> String {
+    /// A one-line description of the event for the feed and `marquee events`.
+    public static func summary(of event: DomainEvent) -> String {
         switch event {
         case .showCreated(let e): "\(e.name) at \(e.venueName), \(e.capacity) seats"
         case .showSubmitted(let e): "\(e.showId) submitted for approval"

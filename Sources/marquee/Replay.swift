@@ -1,0 +1,86 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+
+extension Marquee {
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild read models from the log (or, with --dry-run or --verify, only check them).",
+            discussion: """
+                --dry-run prints, per projection, how many rows a rebuild would insert, update and delete.
+                --verify rebuilds in memory and compares with the live read models; exits 1 when any differs.
+                --from P folds only the events from position P on.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: ArgumentHelp("Only this projection: \(ReadSide.projectionNames.joined(separator: ", ")).", valueName: "name"))
+        var projection: String?
+        @Option(help: "Fold only the events from this position on.") var from: Int64 = 1
+        @Flag(help: "Count what a rebuild would change; write nothing.") var dryRun = false
+        @Flag(help: "Compare a rebuild with the live read models; write nothing; exit 1 if any differs.") var verify = false
+
+        func validate() throws {
+            if let projection, !ReadSide.projectionNames.contains(projection) {
+                throw ValidationError("unknown projection \"\(projection)\"; choose one of \(ReadSide.projectionNames.joined(separator: ", "))")
+            }
+            if dryRun && verify { throw ValidationError("use --dry-run or --verify, not both") }
+            if from < 1 { throw ValidationError("--from must be a position ≥ 1") }
+        }
+
+        func run() async throws {
+            let mode: Rebuild.Mode = verify ? .verify : dryRun ? .dryRun : .write
+            let events = mode == .write ? store.openExisting() : store.openForReading()
+            let bar = ProgressReporter(label: mode == .write ? "rebuilding" : "checking")
+            let reports: [Rebuild.Report]
+            do {
+                reports = try Rebuild.run(storage: events, names: projection.map { [$0] }, from: from, mode: mode) { bar.update($0) }
+            } catch {
+                bar.finish()
+                fail("\(error)")
+            }
+            bar.finish()
+            for report in reports {
+                switch mode {
+                case .write:
+                    print("\(report.projection): \(plural(report.rows, "row")) from \(plural(Int(report.events), "event")), checkpoint #\(report.checkpoint)")
+                case .dryRun:
+                    print("\(report.projection): would insert \(report.inserted), update \(report.updated), delete \(report.deleted) of \(plural(report.liveRows, "row"))")
+                case .verify:
+                    let verdict = report.matches ? "matches" : "DIFFERS (\(report.inserted) missing, \(report.updated) changed, \(report.deleted) extra; first keys: \(report.differingKeys.joined(separator: ", ")))"
+                    print("\(report.projection): \(verdict) at #\(report.checkpoint), \(plural(report.rows, "row"))")
+                }
+            }
+            if mode == .verify, reports.contains(where: { !$0.matches }) { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Draws rebuild progress on standard error: a bar on a terminal, a plain line every few seconds otherwise.
+final class ProgressReporter {
+    private let label: String
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastLine = Date(timeIntervalSince1970: 0)
+    private var drew = false
+
+    init(label: String) { self.label = label }
+
+    func update(_ progress: Rebuild.Progress) {
+        let fraction = progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total)
+        let numbers = "\(progress.done)/\(progress.total) events · \(Int(progress.eventsPerSecond)) ev/s · ETA \(Int(progress.secondsLeft.rounded(.up))) s"
+        if isTerminal {
+            let filled = Int((fraction * 30).rounded())
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))% \(numbers)\u{1B}[K".utf8))
+            drew = true
+        } else if Date().timeIntervalSince(lastLine) >= 2 || progress.done == progress.total {
+            lastLine = Date()
+            FileHandle.standardError.write(Data("\(label): \(numbers)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if drew { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

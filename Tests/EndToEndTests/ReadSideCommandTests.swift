@@ -1,0 +1,109 @@
+import BoxOffice
+import EventStore
+import Foundation
+import Testing
+import Ticketing
+
+@Suite("Read-side commands", .serialized)
+struct ReadSideCommandTests {
+    /// A store with one show on sale, one reservation held and one sold, read models caught up.
+    func store() async throws -> (path: String, store: SQLiteEventStore) {
+        let folder = NSTemporaryDirectory() + "marquee-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/read.sqlite"
+        let store = try SQLiteEventStore(path: path)
+        let box = BoxOffice(store: store)
+        defer { box.close() }
+        let ana = CommandContext(actor: "ana", correlationId: "C-E2E")
+        let show = ShowID("duo-fri")
+        _ = try await box.execute(.createShow(show, name: "Duo Friday", venue: CrossProcessRaceTests.venue, startsAt: Date()), ana)
+        _ = try await box.execute(.submitShow(show), ana)
+        _ = try await box.execute(.approveShow(show), ana)
+        let sold = try await box.reserveSeats(show, seats: [SeatID("Stalls-A-1")], customer: "Ben", ana)
+        _ = try await box.execute(.confirmReservation(try #require(sold.reservationID)), CommandContext(actor: "saga"))
+        _ = try await box.reserveSeats(show, seats: [SeatID("Stalls-A-2")], customer: "Cy", ana)
+        let read = ReadSide(storage: store)
+        let bus = EventBus(store: store, clock: SystemClock(), dispatch: .synchronous)
+        read.register(on: bus)
+        try bus.start()
+        bus.drain()
+        return (path, store)
+    }
+
+    @Test func eventsJSONHasOneObjectPerLineWithTheContractFields() async throws {
+        let (path, _) = try await store()
+        let out = try BinaryRunner.run(["events", "--db", path, "--json"])
+        #expect(out.status == 0)
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.count == 12)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(object.keys) == ["position", "stream", "version", "type", "recordedAt", "data", "metadata"])
+            let metadata = try #require(object["metadata"] as? [String: Any])
+            #expect(Set(metadata.keys) == ["correlationId", "causationId", "actor"])
+            #expect(metadata["causationId"] is NSNull)
+        }
+        let held = try BinaryRunner.run(["events", "--db", path, "--json", "--type", "SeatsHeld"])
+        #expect(held.stdout.split(separator: "\n").count == 2)
+        let stream = try BinaryRunner.run(["events", "--db", path, "--stream", "show-duo-fri", "--from", "2"])
+        #expect(stream.stdout.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["#3", "#4"])
+        #expect(stream.stdout.contains("ShowSubmitted"))
+    }
+
+    @Test func monitorShowsLagZeroAfterADrainAndPrintsTheContractJSON() async throws {
+        let (path, _) = try await store()
+        let out = try BinaryRunner.run(["monitor", "--db", path, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(object["head"] as? Int == 12)
+        #expect(object["events"] as? Int == 12)
+        let projections = try #require(object["projections"] as? [[String: Any]])
+        #expect(projections.count == 6)
+        #expect(projections.allSatisfy { $0["lag"] as? Int == 0 && $0["state"] as? String == "running" })
+        #expect(Set(projections[0].keys).isSuperset(of: ["name", "checkpoint", "lag", "state"]))
+        #expect((object["failures"] as? [Any])?.isEmpty == true)
+        let text = try BinaryRunner.run(["monitor", "--db", path, "--projections"])
+        #expect(text.stdout.contains("availableSeats"))
+        #expect(text.stdout.contains("lag 0"))
+    }
+
+    @Test func replayVerifyPassesThenFailsWithExitCode1OnACorruptedRow() async throws {
+        let (path, store) = try await store()
+        let ok = try BinaryRunner.run(["replay", "--db", path, "--verify"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.split(separator: "\n").allSatisfy { $0.contains("matches") })
+        try await store.database.write { try $0.execute(sql: "UPDATE rm_holds SET value = json_set(value, '$.customer', 'Mallory')") }
+        let bad = try BinaryRunner.run(["replay", "--db", path, "--verify"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("holds: DIFFERS (0 missing, 1 changed, 0 extra"))
+        let dry = try BinaryRunner.run(["replay", "--db", path, "--dry-run", "--projection", "holds"])
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("holds: would insert 0, update 1, delete 0"))
+        let fix = try BinaryRunner.run(["replay", "--db", path, "--projection", "holds"])
+        #expect(fix.status == 0)
+        #expect(fix.stderr.contains("rebuilding: 12/12 events"))
+        #expect(try BinaryRunner.run(["replay", "--db", path, "--verify"]).status == 0)
+        let unknown = try BinaryRunner.run(["replay", "--db", path, "--projection", "nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("choose one of availableSeats"))
+    }
+
+    @Test func anotherProcessesAppendReachesThisProcessesBus() async throws {
+        let (path, store) = try await store()
+        let read = ReadSide(storage: store)
+        let bus = EventBus(store: store, clock: SystemClock(), dispatch: .asynchronous)
+        read.register(on: bus)
+        try bus.start()
+        defer { bus.stop() }
+        let out = try BinaryRunner.run(["block", "duo-fri", "--seats", "Stalls-A-4", "--db", path])
+        let exited = Date()
+        #expect(out.status == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while read.snapshot().seats.availability(ShowID("duo-fri"), section: "Stalls")?.blocked != 1, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let delay = Date().timeIntervalSince(exited)
+        #expect(read.snapshot().seats.availability(ShowID("duo-fri"), section: "Stalls")?.blocked == 1)
+        print("cross-process delivery: \(Int(delay * 1000)) ms after the writer exited")
+    }
+}
