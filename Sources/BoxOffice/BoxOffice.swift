@@ -44,12 +44,20 @@ public final class BoxOffice: Sendable {
         writer.commitObservers.withLock { $0.append(observer) }
     }
 
+    /// Blocks until every command submitted so far has been answered.
+    public func waitUntilIdle() { writer.waitUntilIdle() }
+
     /// Finishes queued commands and refuses new ones.
     public func close() { writer.stop() }
 
     /// Runs one command; the result lists the events appended, or the error says why none were.
     public func execute(_ command: Command, _ context: CommandContext) async throws(BoxOfficeError) -> CommandResult {
         try await run(CommandWriter.Pending(command: command, context: context, reply: { _ in }))
+    }
+
+    /// Submits a command without waiting; `reply` is called on the writer thread.
+    public func submit(_ command: Command, _ context: CommandContext, reply: @escaping @Sendable (Result<CommandResult, BoxOfficeError>) -> Void) {
+        writer.submit(CommandWriter.Pending(command: command, context: context, reply: reply))
     }
 
     /// Holds the chosen seats for `customer`, with a fresh reservation id and the configured hold.

@@ -30,6 +30,7 @@ final class CommandWriter: @unchecked Sendable {
     private var queue: [Pending] = []
     private var stopped = false
     private var running = false
+    private var busy = false
     let loader: AggregateLoader
     /// Called on the writer thread after every transaction that appended events.
     let commitObservers = Mutex([@Sendable () -> Void]())
@@ -56,7 +57,14 @@ final class CommandWriter: @unchecked Sendable {
             thread.name = "marquee-writer"
             thread.start()
         }
-        condition.signal()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Blocks until every submitted command has been answered.
+    func waitUntilIdle() {
+        condition.lock()
+        while busy || !queue.isEmpty { condition.wait() }
         condition.unlock()
     }
 
@@ -79,13 +87,14 @@ final class CommandWriter: @unchecked Sendable {
             }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
+            busy = true
             condition.unlock()
             let retries = process(batch)
-            if !retries.isEmpty {
-                condition.lock()
-                queue.insert(contentsOf: retries, at: 0)
-                condition.unlock()
-            }
+            condition.lock()
+            queue.insert(contentsOf: retries, at: 0)
+            busy = false
+            condition.broadcast()
+            condition.unlock()
         }
     }
 }

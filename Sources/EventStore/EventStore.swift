@@ -30,6 +30,13 @@ public protocol EventStore: Sendable {
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
     func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot?
 
+    /// A store-wide setting (the store's clock, its format), nil when never set.
+    func info(_ key: String) throws(EventStoreError) -> String?
+
+    /// Sets a store-wide setting unless it is already set; returns the value in force, so
+    /// several processes creating one store agree on the first writer's value.
+    func setInfoIfAbsent(_ key: String, _ value: String) throws(EventStoreError) -> String
+
     /// The last position a subscriber has processed, 0 if it never ran.
     func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError)

@@ -9,6 +9,7 @@ public final class InMemoryEventStore: EventStore {
         var commands: [String: [Int64]] = [:]
         var snapshots: [String: Snapshot] = [:]
         var checkpoints: [String: Int64] = [:]
+        var info: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -93,6 +94,18 @@ public final class InMemoryEventStore: EventStore {
 
     public func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? {
         state.withLock { $0.snapshots[stream] }
+    }
+
+    public func info(_ key: String) throws(EventStoreError) -> String? {
+        state.withLock { $0.info[key] }
+    }
+
+    public func setInfoIfAbsent(_ key: String, _ value: String) throws(EventStoreError) -> String {
+        state.withLock { state in
+            if let existing = state.info[key] { return existing }
+            state.info[key] = value
+            return value
+        }
     }
 
     public func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 {

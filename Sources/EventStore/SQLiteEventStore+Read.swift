@@ -79,6 +79,19 @@ extension SQLiteEventStore {
         }
     }
 
+    public func info(_ key: String) throws(EventStoreError) -> String? {
+        try guarded { try database.read { try String.fetchOne($0, sql: "SELECT value FROM store_info WHERE key = ?", arguments: [key]) } }
+    }
+
+    public func setInfoIfAbsent(_ key: String, _ value: String) throws(EventStoreError) -> String {
+        try guarded {
+            try database.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO store_info (key, value) VALUES (?, ?)", arguments: [key, value])
+                return try String.fetchOne(db, sql: "SELECT value FROM store_info WHERE key = ?", arguments: [key]) ?? value
+            }
+        }
+    }
+
     public func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 {
         try guarded {
             try database.read {

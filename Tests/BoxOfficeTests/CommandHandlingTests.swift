@@ -174,6 +174,8 @@ final class AlwaysConflicting: EventStore, @unchecked Sendable {
     func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? { nil }
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {}
     func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? { nil }
+    func info(_ key: String) throws(EventStoreError) -> String? { nil }
+    func setInfoIfAbsent(_ key: String, _ value: String) throws(EventStoreError) -> String { value }
     func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 { 0 }
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError) {}
 }

@@ -16,6 +16,8 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     private var rows = RowSet<P.Row>()
     private var position: Int64 = 0
     private let published = Mutex((rows: RowSet<P.Row>(), position: Int64(0)))
+    /// Called on the bus thread after each event is folded (the saga derives its next steps here).
+    var afterApply: ((DomainEvent, RowSet<P.Row>) -> Void)?
 
     public var name: String { projection.name }
 
@@ -41,6 +43,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
         guard event.position > position else { return }
         projection.apply(domain, event, to: &rows)
         position = event.position
+        afterApply?(domain, rows)
     }
 
     public func commit(through position: Int64) throws {

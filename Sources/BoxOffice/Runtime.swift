@@ -1,0 +1,61 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// Everything a long-running Marquee process runs on one store: the command writer, the event
+/// bus with every read model, and the reservation saga with its hold timers.
+public final class Runtime: Sendable {
+    public let store: any ReadModelStore
+    public let clock: any TimeSource
+    public let box: BoxOffice
+    public let bus: EventBus
+    public let read: ReadSide
+    /// Nil for read-only processes, which run no saga and no timers.
+    public let saga: ReservationSaga?
+    public let speed: Double
+
+    public init(
+        store: any ReadModelStore, clock: any TimeSource, speed: Double = 1, ids: any IdentifierSource = RandomIdentifiers(),
+        gateway: any PaymentGateway = SimulatedGateway(), dispatch: EventBus.Dispatch = .asynchronous,
+        options: BoxOffice.Options = BoxOffice.Options(), readOnly: Bool = false, feedLimit: Int = 500
+    ) {
+        self.store = store
+        self.clock = clock
+        self.speed = speed
+        box = BoxOffice(store: store, clock: clock, ids: ids, options: options)
+        bus = EventBus(store: store, clock: clock, dispatch: dispatch)
+        read = ReadSide(storage: store, feedLimit: feedLimit)
+        saga = readOnly ? nil : ReservationSaga(box: box, gateway: gateway, storage: store)
+        read.register(on: bus)
+        if let saga { bus.add(saga) }
+        let bus = bus
+        box.onCommit { bus.notify() }
+    }
+
+    /// Loads every subscriber and, for asynchronous dispatch, starts the bus and saga threads.
+    /// Holds that fell due while nothing ran are expired as soon as the saga runs.
+    public func start() throws {
+        try bus.start()
+        if bus.dispatch == .asynchronous { saga?.runContinuously(speed: speed) }
+    }
+
+    /// Deterministic mode: drains the bus and runs due saga steps until nothing moves.
+    public func settle() async {
+        while true {
+            bus.drain()
+            guard let saga, await saga.runDue() > 0 else { return }
+        }
+    }
+
+    /// Lets queued commands finish, drains every subscriber, and stops the threads.
+    public func shutdown() {
+        saga?.stop()
+        box.waitUntilIdle()
+        bus.drain()
+        bus.stop()
+        box.close()
+    }
+
+    /// The earliest time something is scheduled (a hold deadline, a payment settling).
+    public var nextDue: Date? { saga?.pending.nextDue }
+}

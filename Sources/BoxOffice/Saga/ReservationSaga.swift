@@ -1,0 +1,172 @@
+import EventStore
+import Foundation
+import Synchronization
+import Ticketing
+
+/// The process manager that drives every reservation: hold → payment → confirmation, or
+/// expiry, compensation, refund. It folds events into its ledger (a bus subscriber), derives
+/// the next steps, and runs them as commands when due — deadlines included, from a min-heap
+/// re-armed from the ledger on every start.
+///
+/// - Important: every step is a conditional append under a deterministic command id, so any
+///   number of runners on one store produce exactly one outcome per step.
+public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
+    public static let actor = "saga"
+
+    let box: BoxOffice
+    let gateway: any PaymentGateway
+    let clock: any TimeSource
+    let ledger: ProjectionRunner<SagaLedger>
+    private let queue = Mutex(Queue())
+    private let signal = NSCondition()
+    private var stopped = false
+    /// Outcomes of steps, for tests and the summary: appended, repeated, refused.
+    private let counts = Mutex((appended: 0, duplicate: 0, refused: 0, failed: 0))
+
+    struct Queue {
+        var timers = TimerQueue<SagaStep>()
+        var scheduled: Set<String> = []
+    }
+
+    public var name: String { ledger.name }
+
+    public init(box: BoxOffice, gateway: any PaymentGateway, storage: any ReadModelStore) {
+        self.box = box
+        self.gateway = gateway
+        clock = box.clock
+        ledger = ProjectionRunner(SagaLedger(), storage: storage)
+        ledger.afterApply = { [weak self] event, rows in
+            switch event {
+            case .showCancelled: self?.derive(rows, nil)
+            case .reservationRequested(let e): self?.derive(rows, e.reservationId.rawValue)
+            default: if let key = SagaLedger.reservation(of: event) { self?.derive(rows, key) }
+            }
+        }
+    }
+
+    // MARK: - Subscriber
+
+    public func start() throws -> Int64 {
+        let position = try ledger.start()
+        let rows = ledger.snapshot.rows
+        for key in rows.rows.keys.sorted() { derive(rows, key) }
+        return position
+    }
+
+    public func handle(_ event: RecordedEvent) throws { try ledger.handle(event) }
+    public func commit(through position: Int64) throws { try ledger.commit(through: position) }
+    public func skipped(through position: Int64) { ledger.skipped(through: position) }
+
+    /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
+    private func derive(_ rows: RowSet<SagaLedger.Entry>, _ key: String?) {
+        let keys = key.map { [$0] } ?? rows.rows.keys.sorted()
+        let now = clock.now()
+        var added = false
+        queue.withLock { queue in
+            for key in keys {
+                guard let entry = rows[key] else { continue }
+                for step in SagaStep.steps(for: entry, gateway: gateway, now: now) where queue.scheduled.insert(step.commandId).inserted {
+                    queue.timers.schedule(step, at: step.due)
+                    added = true
+                }
+            }
+        }
+        if added { wake() }
+    }
+
+    // MARK: - Running steps
+
+    /// Steps waiting, and when the next one is due (simulated time).
+    public var pending: (count: Int, nextDue: Date?) { queue.withLock { ($0.timers.count, $0.timers.nextDue) } }
+
+    public var outcomes: (appended: Int, duplicate: Int, refused: Int, failed: Int) { counts.withLock { $0 } }
+
+    private func takeDue() -> [SagaStep] {
+        let now = clock.now()
+        return queue.withLock { queue in
+            let due = queue.timers.takeDue(now).map(\.action)
+            for step in due { queue.scheduled.remove(step.commandId) }
+            return due
+        }
+    }
+
+    private func context(_ step: SagaStep) -> CommandContext {
+        CommandContext(actor: Self.actor, commandId: step.commandId, correlationId: step.correlationId, causationId: String(step.causation))
+    }
+
+    private func record(_ result: Result<CommandResult, BoxOfficeError>) {
+        counts.withLock { counts in
+            switch result {
+            case .success(let outcome) where outcome.duplicate: counts.duplicate += 1
+            case .success: counts.appended += 1
+            case .failure(let error) where error.isRefusal: counts.refused += 1
+            case .failure: counts.failed += 1
+            }
+        }
+    }
+
+    /// Runs every step due now, one after another (deterministic mode); returns how many ran.
+    @discardableResult
+    public func runDue() async -> Int {
+        let due = takeDue()
+        for step in due {
+            let result: Result<CommandResult, BoxOfficeError>
+            do throws(BoxOfficeError) {
+                result = .success(try await box.execute(step.command, context(step)))
+            } catch {
+                result = .failure(error)
+            }
+            record(result)
+            if case .failure(let error) = result, !error.isRefusal { retryLater(step) }
+        }
+        return due.count
+    }
+
+    /// A step that failed for a reason other than the rules (a busy store) runs again in a second.
+    private func retryLater(_ step: SagaStep) {
+        var again = step
+        again.due = clock.now().addingTimeInterval(1)
+        queue.withLock { queue in
+            if queue.scheduled.insert(again.commandId).inserted { queue.timers.schedule(again, at: again.due) }
+        }
+    }
+
+    /// Runs steps on a dedicated thread as they fall due (real time scaled by the store's
+    /// speed), submitting them without waiting so the writer can commit them together.
+    public func runContinuously(speed: Double) {
+        let thread = Thread { [self] in
+            while true {
+                signal.lock()
+                if stopped {
+                    signal.unlock()
+                    return
+                }
+                let next = pending.nextDue
+                let wait = next.map { max(0, $0.timeIntervalSince(clock.now()) / max(speed, 1)) } ?? 1
+                if wait > 0 { _ = signal.wait(until: Date().addingTimeInterval(min(wait, 1))) }
+                signal.unlock()
+                for step in takeDue() {
+                    box.submit(step.command, context(step)) { [self] result in
+                        record(result)
+                        if case .failure(let error) = result, !error.isRefusal { retryLater(step) }
+                    }
+                }
+            }
+        }
+        thread.name = "marquee-saga"
+        thread.start()
+    }
+
+    public func stop() {
+        signal.lock()
+        stopped = true
+        signal.broadcast()
+        signal.unlock()
+    }
+
+    private func wake() {
+        signal.lock()
+        signal.broadcast()
+        signal.unlock()
+    }
+}

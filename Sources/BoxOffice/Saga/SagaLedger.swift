@@ -1,0 +1,93 @@
+import EventStore
+import Foundation
+import Ticketing
+
+/// What the reservation saga knows about each live reservation: where its hold, payment and
+/// show stand. A pure fold like any read model (table `rm_saga_ledger`); finished
+/// reservations leave it. Keyed by reservation id.
+public struct SagaLedger: Projection {
+    public enum Payment: String, Codable, Sendable { case none, requested, succeeded, failed, refunded }
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var reservationId: String
+        public var showId: String
+        public var status: ReservationStatus
+        public var expiresAt: Date
+        public var payment: Payment = .none
+        public var method: PaymentMethod?
+        public var amountMinor: Int64
+        public var currency: String
+        public var paymentRequestedAt: Date?
+        public var failureReason: String?
+        public var showCancelled = false
+        /// The story this reservation belongs to, and the last event that moved it.
+        public var correlationId: String?
+        public var causation: Int64
+
+        var isFinished: Bool {
+            [.expired, .compensated, .cancelled, .refunded].contains(status) && [.none, .failed, .refunded].contains(payment)
+        }
+    }
+
+    public var name: String { "sagaLedger" }
+    public init() {}
+
+    public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Entry>) {
+        if case .showCancelled(let e) = event {
+            for (key, entry) in rows.rows where entry.showId == e.showId.rawValue && !entry.showCancelled {
+                var changed = entry
+                changed.showCancelled = true
+                changed.causation = recorded.position
+                rows[key] = changed
+            }
+            return
+        }
+        if case .reservationRequested(let e) = event {
+            rows[e.reservationId.rawValue] = Entry(
+                reservationId: e.reservationId.rawValue, showId: e.showId.rawValue, status: .held, expiresAt: e.at,
+                amountMinor: e.amountMinor, currency: e.currency, correlationId: recorded.metadata.correlationId,
+                causation: recorded.position
+            )
+            return
+        }
+        guard let id = Self.reservation(of: event), var entry = rows[id] else { return }
+        entry.causation = recorded.position
+        switch event {
+        case .reservationHeld(let e): entry.expiresAt = e.expiresAt
+        case .holdExtended(let e): entry.expiresAt = e.expiresAt
+        case .reservationConfirmed: entry.status = .confirmed
+        case .reservationCancelled(let e): entry.status = e.refundDue ? .refundPending : .cancelled
+        case .reservationExpired: entry.status = .expired
+        case .reservationCompensated: entry.status = .compensated
+        case .reservationRefunded: entry.status = .refunded
+        case .paymentRequested(let e):
+            entry.payment = .requested
+            entry.method = e.method
+            entry.paymentRequestedAt = e.at
+        case .paymentSucceeded: entry.payment = .succeeded
+        case .paymentFailed(let e):
+            entry.payment = .failed
+            entry.failureReason = e.reason
+        case .paymentRefunded: entry.payment = .refunded
+        default: break
+        }
+        rows[id] = entry.isFinished ? nil : entry
+    }
+
+    static func reservation(of event: DomainEvent) -> String? {
+        switch event {
+        case .reservationHeld(let e): e.reservationId.rawValue
+        case .holdExtended(let e): e.reservationId.rawValue
+        case .reservationConfirmed(let e): e.reservationId.rawValue
+        case .reservationCancelled(let e): e.reservationId.rawValue
+        case .reservationExpired(let e): e.reservationId.rawValue
+        case .reservationCompensated(let e): e.reservationId.rawValue
+        case .reservationRefunded(let e): e.reservationId.rawValue
+        case .paymentRequested(let e): e.reservationId.rawValue
+        case .paymentSucceeded(let e): e.reservationId.rawValue
+        case .paymentFailed(let e): e.reservationId.rawValue
+        case .paymentRefunded(let e): e.reservationId.rawValue
+        default: nil
+        }
+    }
+}
