@@ -1,7 +1,11 @@
+import EventStore
 import Foundation
 
 /// A min-heap of actions by due time: O(log n) to add and to take the earliest. Equal times
 /// come out in the order they went in, so a seeded run is repeatable.
+///
+/// - Important: due times are kept to the millisecond, like every clock here, so a manual
+///   clock set to a due time always reaches it.
 public struct TimerQueue<Action> {
     private struct Entry {
         var due: Date
@@ -22,7 +26,7 @@ public struct TimerQueue<Action> {
 
     public mutating func schedule(_ action: Action, at due: Date) {
         sequence += 1
-        heap.append(Entry(due: due, sequence: sequence, action: action))
+        heap.append(Entry(due: Timestamp.rounded(due), sequence: sequence, action: action))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
