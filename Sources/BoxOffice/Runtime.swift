@@ -14,6 +14,9 @@ public final class Runtime: Sendable {
     public let saga: ReservationSaga?
     public let speed: Double
 
+    /// Every subscriber a runtime runs: the read models, then the saga.
+    public static let subscriberNames = ReadSide.projectionNames + ["sagaLedger"]
+
     public init(
         store: any ReadModelStore, clock: any TimeSource, speed: Double = 1, ids: any IdentifierSource = RandomIdentifiers(),
         gateway: any PaymentGateway = SimulatedGateway(), dispatch: EventBus.Dispatch = .asynchronous,

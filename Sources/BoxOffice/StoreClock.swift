@@ -54,7 +54,7 @@ public enum StoreClockError: Error, Hashable, Sendable, CustomStringConvertible 
         }
     }
 
-    static func format(_ speed: Double) -> String {
+    public static func format(_ speed: Double) -> String {
         speed == speed.rounded() ? String(Int(speed)) : String(speed)
     }
 }

@@ -31,6 +31,7 @@ public final class BuyerSimulator: @unchecked Sendable {
     public let scenario: Scenario
     private let state: Mutex<State>
     private let running = Mutex(false)
+    private let inFlight = Mutex(0)
 
     public init(runtime: Runtime, scenario: Scenario, seed: UInt64) {
         self.runtime = runtime
@@ -81,7 +82,13 @@ public final class BuyerSimulator: @unchecked Sendable {
         running.withLock { $0 = true }
         Task.detached { [self] in
             while running.withLock({ $0 }) {
-                for action in takeDue() { Task { await perform(action) } }
+                for action in takeDue() {
+                    inFlight.withLock { $0 += 1 }
+                    Task {
+                        await perform(action)
+                        inFlight.withLock { $0 -= 1 }
+                    }
+                }
                 let wait = nextDue.map { max(0.001, $0.timeIntervalSince(runtime.clock.now()) / max(runtime.speed, 1)) } ?? 0.2
                 try? await Task.sleep(for: .seconds(min(wait, 0.2)))
             }
@@ -89,6 +96,12 @@ public final class BuyerSimulator: @unchecked Sendable {
     }
 
     public func stop() { running.withLock { $0 = false } }
+
+    /// Stops new buyer actions and waits for those under way to get their answers.
+    public func stopAndWait() async {
+        stop()
+        while inFlight.withLock({ $0 }) > 0 { try? await Task.sleep(for: .milliseconds(10)) }
+    }
 
     // MARK: - Buyers
 

@@ -23,7 +23,7 @@ public struct MonitorReport: Sendable {
     /// Builds the report from the store; with a running `bus`, subscriber states are live
     /// (running, retrying, stopped); without one they come from checkpoints and open failures.
     public static func make(
-        store: any ReadModelStore, bus: EventBus? = nil, subscribers names: [String] = ReadSide.projectionNames,
+        store: any ReadModelStore, bus: EventBus? = nil, subscribers names: [String] = Runtime.subscriberNames,
         now: Date, calendar: Calendar = Calendar(identifier: .gregorian)
     ) throws(EventStoreError) -> MonitorReport {
         let startOfDay = calendar.startOfDay(for: now)

@@ -11,17 +11,26 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     public subscript(key: String) -> Row? {
         get { rows[key] }
         set {
-            guard rows[key] != newValue else { return }
             rows[key] = newValue
             changed.insert(key)
         }
     }
 
-    /// Changes the row in place (creating it from `make` when absent).
+    /// Changes the row in place (creating it from `make` when absent). The row is moved out
+    /// while it changes, so a large row (a section's seats) is not copied.
     public mutating func update(_ key: String, default make: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
-        var row = rows[key] ?? make()
+        var row = rows.removeValue(forKey: key) ?? make()
         change(&row)
-        self[key] = row
+        rows[key] = row
+        changed.insert(key)
+    }
+
+    /// Changes an existing row in place; does nothing when there is none.
+    public mutating func modify(_ key: String, _ change: (inout Row) -> Void) {
+        guard var row = rows.removeValue(forKey: key) else { return }
+        change(&row)
+        rows[key] = row
+        changed.insert(key)
     }
 
     public var count: Int { rows.count }

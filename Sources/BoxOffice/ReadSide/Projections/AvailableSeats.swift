@@ -56,12 +56,11 @@ public struct AvailableSeats: Projection {
             set(e.seats, of: e.showId, to: nil, in: &rows)
         case .holdExtended(let e):
             // The hold's seats show the new deadline.
-            for (key, section) in rows.rows where section.showId == e.showId.rawValue {
-                guard section.taken.values.contains(where: { $0.reservationId == e.reservationId.rawValue && $0.state == .held }) else { continue }
-                rows.update(key, default: section) { section in
-                    for (seat, value) in section.taken where value.reservationId == e.reservationId.rawValue && value.state == .held {
-                        section.taken[seat]?.until = e.expiresAt
-                    }
+            for key in rows.rows.keys where rows[key]?.showId == e.showId.rawValue {
+                let seats = rows[key]?.taken.filter { $0.value.reservationId == e.reservationId.rawValue && $0.value.state == .held }.keys ?? [:].keys
+                guard !seats.isEmpty else { continue }
+                rows.modify(key) { section in
+                    for seat in seats { section.taken[seat]?.until = e.expiresAt }
                 }
             }
         default:
@@ -76,9 +75,7 @@ public struct AvailableSeats: Projection {
             bySection[section, default: []].append(seat.rawValue)
         }
         for (sectionName, ids) in bySection {
-            let key = Self.key(show.rawValue, sectionName)
-            guard rows[key] != nil else { continue }
-            rows.update(key, default: Section(showId: show.rawValue, name: sectionName, index: 0, rows: [], taken: [:])) { section in
+            rows.modify(Self.key(show.rawValue, sectionName)) { section in
                 for id in ids {
                     section.count(section.taken[id], -1)
                     section.taken[id] = state

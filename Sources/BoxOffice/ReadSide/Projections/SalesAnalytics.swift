@@ -82,9 +82,7 @@ public struct SalesAnalytics: Projection {
     }
 
     private func change(_ show: ShowID, _ rows: inout RowSet<ShowSales>, _ body: (inout ShowSales) -> Void) {
-        guard var sales = rows[show.rawValue] else { return }
-        body(&sales)
-        rows[show.rawValue] = sales
+        rows.modify(show.rawValue, body)
     }
 }
 

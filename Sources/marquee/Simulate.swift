@@ -1,0 +1,120 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+
+extension Marquee {
+    struct Simulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run simulated buyers headless for a while, then print a summary.",
+            discussion: """
+                Seeds the demo shows if the store has none. Several simulators may run on one store at once.
+                Stops after --duration wall-clock seconds (or on Ctrl-C), lets every projection catch up, and prints
+                one line: buyers, commands, refusals, events and rate.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Seed for the buyers' choices; one seed, one behaviour.") var seed: UInt64 = 1
+        @Option(help: "Simulated seconds per real second (1–60); fixed when the store is created.") var speed: Double?
+        @Option(help: ArgumentHelp("A scenario name from demo/scenarios, or a path to one.", valueName: "name|path")) var scenario = "steady"
+        @Option(help: "Wall-clock seconds to run.") var duration: Double = 10
+
+        func validate() throws {
+            guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be between 0 and 86400 seconds") }
+            if let speed, !StoreClock.speeds.contains(speed) { throw ValidationError("--speed must be between 1 and 60") }
+        }
+
+        func run() async throws {
+            let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed)
+            let startHead = (try? session.runtime.store.headPosition()) ?? 0
+            let started = Date()
+            session.buyers.runContinuously()
+            await waitOrInterrupt(seconds: duration)
+            await session.buyers.stopAndWait()
+            session.runtime.shutdown()
+            let elapsed = Date().timeIntervalSince(started)
+            let head = (try? session.runtime.store.headPosition()) ?? startHead
+            let summary = session.buyers.summary
+            let events = head - startHead
+            let lag = session.runtime.bus.statuses.map(\.lag).max() ?? 0
+            print("""
+                simulated \(session.scenario.name) at ×\(StoreClockError.format(session.clock.speed)) for \(String(format: "%.1f", elapsed)) s: \
+                \(summary.buyers) buyers, \(summary.commands) commands (\(summary.refusals) refused, \(summary.failures) failed), \
+                \(events) events (\(Int(Double(events) / max(elapsed, 0.001))) events/s); projections at #\(head), lag \(lag)
+                """)
+        }
+    }
+}
+
+/// A store opened for a long-running process: its clock, the runtime, demo shows and buyers.
+struct Session {
+    let runtime: Runtime
+    let buyers: BuyerSimulator
+    let scenario: Scenario
+    let clock: StoreClock
+    let catalog: DemoCatalog
+
+    static func open(_ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil) async throws -> Session {
+        guard !options.readOnly else { fail("simulated buyers write to the store; drop --read-only") }
+        guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+        let scenario: Scenario
+        do {
+            scenario = try catalog.scenario(name)
+            if let venue { _ = try catalog.venue(venue) }
+        } catch {
+            fail(error.description)
+        }
+        let store: SQLiteEventStore
+        let clock: StoreClock
+        do {
+            store = try SQLiteEventStore(path: options.db)
+            clock = try StoreClock.attach(store, speed: speed)
+        } catch let error as EventStoreError {
+            fail(error.description)
+        } catch let error as StoreClockError {
+            fail(error.description)
+        }
+        let runtime = Runtime(
+            store: store, clock: clock.clock, speed: clock.speed,
+            gateway: SimulatedGateway(seed: seed, failureRate: scenario.paymentFailureRate)
+        )
+        do {
+            try runtime.start()
+            try await DemoSeeder.seed(catalog, into: runtime.box, venueOverride: venue)
+        } catch {
+            runtime.shutdown()
+            fail("cannot start: \(error)")
+        }
+        let buyers = BuyerSimulator(runtime: runtime, scenario: scenario, seed: seed)
+        buyers.begin()
+        return Session(runtime: runtime, buyers: buyers, scenario: scenario, clock: clock, catalog: catalog)
+    }
+}
+
+/// Sleeps for `seconds`, returning early on SIGINT or SIGTERM (delivered through DispatchSource,
+/// so nothing unsafe runs inside a signal handler).
+func waitOrInterrupt(seconds: Double) async {
+    let interrupted = InterruptFlag()
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let sources = [SIGINT, SIGTERM].map { number in
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { interrupted.set() }
+        source.resume()
+        return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline, !interrupted.isSet {
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// A flag a signal source sets and a waiting loop reads.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
