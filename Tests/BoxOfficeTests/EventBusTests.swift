@@ -137,6 +137,23 @@ struct EventBusTests {
         #expect(try !bus.skip("flaky"))
     }
 
+    @Test func aSkipOrRetryFromAnotherProcessIsPickedUp() async throws {
+        let (h, flaky, bus) = try await stoppedFlaky()
+        let failure = try #require(try h.store.failures(includeResolved: false).first)
+        let elsewhere = try SQLiteEventStore(path: h.path)
+        try elsewhere.skip(subscriber: "flaky", position: failure.position, failureId: failure.id, at: h.clock.now())
+        bus.drain()
+        #expect(flaky.seen == [1, 2, 4])
+        #expect(bus.statuses[0].state == .running)
+
+        let (h2, flaky2, bus2) = try await stoppedFlaky()
+        flaky2.failOn = []
+        let open = try #require(try h2.store.failures(includeResolved: false).first)
+        try SQLiteEventStore(path: h2.path).resolveFailure(id: open.id, resolution: "retried", at: h2.clock.now())
+        bus2.drain()
+        #expect(flaky2.seen == [1, 2, 3, 4])
+    }
+
     @Test func aSubscriberStoppedAtAFailureStaysStoppedAfterARestart() async throws {
         let (h, _, _) = try await stoppedFlaky()
         let again = Flaky(failOn: [], store: h.store)

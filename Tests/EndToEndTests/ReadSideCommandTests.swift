@@ -86,6 +86,23 @@ struct ReadSideCommandTests {
         #expect(unknown.stderr.contains("choose one of availableSeats"))
     }
 
+    @Test func failuresListsAndRefusesUnknownIDs() async throws {
+        let (path, store) = try await store()
+        #expect(try BinaryRunner.run(["failures", "--db", path]).stdout == "no open failures\n")
+        let record = try store.recordFailure(FailureRecord(
+            subscriber: "holds", position: 5, eventType: "SeatsHeld", error: "boom", attempts: 8, firstAttemptAt: Date(), lastAttemptAt: Date()
+        ))
+        let listed = try BinaryRunner.run(["failures", "list", "--db", path])
+        #expect(listed.stdout.contains("[\(record.id)] holds stopped at #5 (SeatsHeld) after 8 attempts: boom"))
+        let unknown = try BinaryRunner.run(["failures", "retry", "99", "--db", path])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("open failures: \(record.id)"))
+        let skipped = try BinaryRunner.run(["failures", "skip", String(record.id), "--db", path])
+        #expect(skipped.status == 0)
+        #expect(skipped.stdout.contains("holds skipped #5"))
+        #expect(try store.failures(includeResolved: true).first?.resolution == "skipped")
+    }
+
     @Test func anotherProcessesAppendReachesThisProcessesBus() async throws {
         let (path, store) = try await store()
         let read = ReadSide(storage: store)

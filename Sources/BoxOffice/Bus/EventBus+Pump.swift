@@ -15,6 +15,7 @@ extension EventBus {
         }
         guard let current = try? store.headPosition() else { return false }
         head = current
+        adoptExternalResolutions()
         while true {
             let now = clock.now()
             let ready = slots.filter { $0.isReady(now) && ($0.checkpoint < head || $0.uncommitted != nil) }
@@ -89,6 +90,27 @@ extension EventBus {
             let next = Timestamp.rounded(now.addingTimeInterval(policy.delay(after: slot.attempts)))
             slot.state = .retrying(attempt: slot.attempts, next: next, error: text)
             note(slot.subscriber.name, "attempt \(slot.attempts) at #\(position) failed: \(text)")
+        }
+    }
+
+    /// A failure an operator retried or skipped from another process (`marquee failures`):
+    /// a skipped event is passed over, a retried one is tried again.
+    private func adoptExternalResolutions() {
+        let stopped = slots.filter { if case .stopped = $0.state { true } else { false } }
+        guard !stopped.isEmpty, let all = try? store.failures(includeResolved: true) else { return }
+        for slot in stopped {
+            guard case .stopped(let position, let failureId, _) = slot.state,
+                  let record = all.first(where: { $0.id == failureId }), record.resolvedAt != nil else { continue }
+            if record.resolution == "skipped" {
+                slot.subscriber.skipped(through: position)
+                slot.checkpoint = max(slot.checkpoint, position)
+                note(slot.subscriber.name, "skipped #\(position) by an operator elsewhere")
+            } else {
+                note(slot.subscriber.name, "retry of #\(position) requested elsewhere")
+            }
+            slot.state = .running
+            slot.attempts = 0
+            slot.openFailure = nil
         }
     }
 

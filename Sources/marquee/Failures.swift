@@ -1,0 +1,68 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+
+extension Marquee {
+    struct Failures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List subscriber failures, or retry or skip one (a running console or simulator picks it up).",
+            subcommands: [List.self, Retry.self, Skip.self],
+            defaultSubcommand: List.self
+        )
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List open failures (with --all, resolved ones too).")
+            @OptionGroup var store: StoreOptions
+            @Flag(help: "Include resolved failures.") var all = false
+
+            func run() async throws {
+                let records: [FailureRecord]
+                do { records = try store.openForReading().failures(includeResolved: all) } catch { fail(error.description) }
+                if records.isEmpty { print(all ? "no failures recorded" : "no open failures") }
+                for f in records {
+                    let resolved = f.resolvedAt.map { " — \(f.resolution ?? "resolved") at \(Timestamp.string($0))" } ?? ""
+                    print("[\(f.id)] \(f.subscriber) stopped at #\(f.position) (\(f.eventType)) after \(f.attempts) attempts: \(f.error)\(resolved)")
+                }
+            }
+        }
+
+        struct Retry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Let the subscriber try the failed event again.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
+
+            func run() async throws {
+                let events = store.openExisting()
+                let record = try openRecord(events, id)
+                do { try events.resolveFailure(id: id, resolution: "retried", at: Date()) } catch { fail(error.description) }
+                print("retrying \(record.subscriber) at #\(record.position)")
+            }
+        }
+
+        struct Skip: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Move the subscriber past the failed event; it is never applied.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
+
+            func run() async throws {
+                let events = store.openExisting()
+                let record = try openRecord(events, id)
+                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: Date()) } catch { fail(error.description) }
+                print("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
+            }
+        }
+    }
+}
+
+/// The open failure with this id, or exit 1 naming the open ones.
+private func openRecord(_ store: SQLiteEventStore, _ id: Int64) throws -> FailureRecord {
+    let open: [FailureRecord]
+    do { open = try store.failures(includeResolved: false) } catch { fail(error.description) }
+    guard let record = open.first(where: { $0.id == id }) else {
+        let ids = open.map { String($0.id) }
+        FileHandle.standardError.write(Data("marquee: no open failure \(id); \(ids.isEmpty ? "there are no open failures" : "open failures: \(ids.joined(separator: ", "))")\n".utf8))
+        throw ExitCode(1)
+    }
+    return record
+}
