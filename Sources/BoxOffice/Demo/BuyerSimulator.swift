@@ -61,9 +61,19 @@ public final class BuyerSimulator: @unchecked Sendable {
         -log(max(1 - random.unit(), 1e-12)) / (perMinute / 60)
     }
 
-    private func takeDue() -> [Action] {
+    /// Takes the due actions; each arrival schedules the next one at once (from its own due
+    /// time), so the arrival process keeps its rate however long buyers take.
+    private func takeDue(limit: Int = .max) -> [Action] {
         let now = runtime.clock.now()
-        return state.withLock { $0.timers.takeDue(now).map(\.action) }
+        return state.withLock { state in
+            let due = state.timers.takeDue(now, limit: limit)
+            for (time, action) in due {
+                if case .arrive(scheduleNext: true) = action {
+                    state.timers.schedule(.arrive(scheduleNext: true), at: time.addingTimeInterval(Self.interArrival(&state.random, scenario.arrivalsPerMinute)))
+                }
+            }
+            return due.map(\.action)
+        }
     }
 
     /// Runs every due action in order, waiting for each (deterministic mode).
@@ -82,7 +92,13 @@ public final class BuyerSimulator: @unchecked Sendable {
         running.withLock { $0 = true }
         Task.detached { [self] in
             while running.withLock({ $0 }) {
-                for action in takeDue() {
+                // Back-pressure: when the writer falls behind, buyers wait instead of piling up.
+                let room = Self.maximumInFlight - inFlight.withLock { $0 }
+                if room <= 0 {
+                    try? await Task.sleep(for: .milliseconds(5))
+                    continue
+                }
+                for action in takeDue(limit: room) {
                     inFlight.withLock { $0 += 1 }
                     Task {
                         await perform(action)
@@ -97,6 +113,9 @@ public final class BuyerSimulator: @unchecked Sendable {
 
     public func stop() { running.withLock { $0 = false } }
 
+    /// Buyer actions waiting for an answer at once, at most.
+    static let maximumInFlight = 256
+
     /// Stops new buyer actions and waits for those under way to get their answers.
     public func stopAndWait() async {
         stop()
@@ -107,13 +126,7 @@ public final class BuyerSimulator: @unchecked Sendable {
 
     private func perform(_ action: Action) async {
         switch action {
-        case .arrive(let scheduleNext):
-            if scheduleNext {
-                let now = runtime.clock.now()
-                state.withLock { state in
-                    state.timers.schedule(.arrive(scheduleNext: true), at: now.addingTimeInterval(Self.interArrival(&state.random, scenario.arrivalsPerMinute)))
-                }
-            }
+        case .arrive:
             await arrive()
         case .decide(let buyer, let reservation, let extended):
             await decide(buyer, reservation, extended)

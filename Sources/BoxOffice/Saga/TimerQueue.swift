@@ -36,10 +36,10 @@ public struct TimerQueue<Action> {
         }
     }
 
-    /// Removes and returns every action due at or before `now`, earliest first.
-    public mutating func takeDue(_ now: Date) -> [(due: Date, action: Action)] {
+    /// Removes and returns the actions due at or before `now` (at most `limit`), earliest first.
+    public mutating func takeDue(_ now: Date, limit: Int = .max) -> [(due: Date, action: Action)] {
         var due: [(Date, Action)] = []
-        while let first = heap.first, first.due <= now {
+        while due.count < limit, let first = heap.first, first.due <= now {
             due.append((first.due, first.action))
             removeFirst()
         }
