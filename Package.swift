@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
@@ -18,6 +19,8 @@ let package = Package(
         .target(name: "EventStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The application layer: command handling, codecs, clocks and identifiers.
         .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore"]),
+        // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
+        .target(name: "TerminalUI", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
@@ -27,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.

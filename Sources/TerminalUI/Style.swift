@@ -1,0 +1,51 @@
+/// What a cell shows, by meaning rather than colour (`seat.free`, `panel.border.focus`); a theme
+/// turns roles into colours and attributes.
+public struct StyleRole: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let name: String
+    public init(_ name: String) { self.name = name }
+    public init(stringLiteral value: String) { name = value }
+    public var description: String { name }
+
+    public static let text: StyleRole = "text"
+    public static let muted: StyleRole = "text.muted"
+    public static let border: StyleRole = "panel.border"
+    public static let borderFocus: StyleRole = "panel.border.focus"
+    public static let title: StyleRole = "panel.title"
+    public static let selection: StyleRole = "selection"
+    public static let hintKey: StyleRole = "hint.key"
+    public static let hintText: StyleRole = "hint.text"
+    public static let gaugeFilled: StyleRole = "gauge.filled"
+    public static let gaugeEmpty: StyleRole = "gauge.empty"
+    public static let input: StyleRole = "input"
+    public static let cursor: StyleRole = "input.cursor"
+    public static let dialog: StyleRole = "dialog"
+    public static let statusOK: StyleRole = "status.ok"
+    public static let statusError: StyleRole = "status.error"
+}
+
+/// A terminal colour: the default, one of the 256 indexed colours, or an exact RGB to be
+/// mapped to the nearest the terminal has.
+public enum Color: Hashable, Sendable {
+    case `default`
+    case indexed(UInt8)
+    case rgb(UInt8, UInt8, UInt8)
+}
+
+/// Concrete looks for a role: colours plus attributes.
+public struct TextStyle: Hashable, Sendable {
+    public var foreground: Color = .default
+    public var background: Color = .default
+    public var bold = false
+    public var dim = false
+    public var underline = false
+    public var reverse = false
+
+    public init(foreground: Color = .default, background: Color = .default, bold: Bool = false, dim: Bool = false, underline: Bool = false, reverse: Bool = false) {
+        self.foreground = foreground
+        self.background = background
+        self.bold = bold
+        self.dim = dim
+        self.underline = underline
+        self.reverse = reverse
+    }
+}
