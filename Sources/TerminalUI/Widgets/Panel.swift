@@ -34,7 +34,7 @@ public struct Panel: Widget {
         buffer.set(left, bottom, Cell(focused ? "┗" : "└", role: role))
         buffer.set(right, bottom, Cell(focused ? "┛" : "┘", role: role))
         buffer.fill(Self.inner(area))
-        let room = Rect(x: left + 2, y: top, width: area.width - 4, height: 1)
+        let room = Rect(x: left + 1, y: top, width: area.width - 2, height: 1)
         guard room.width > 0 else { return }
         var used = 0
         if !title.isEmpty {
@@ -42,7 +42,7 @@ public struct Panel: Widget {
         }
         if !note.isEmpty, room.width - used > CharacterWidth.of(note) + 3 {
             let text = " " + note + " "
-            buffer.put(text, x: room.right - CharacterWidth.of(text), y: top, role: .muted, clip: room)
+            buffer.put(text, x: room.right - CharacterWidth.of(text) - 1, y: top, role: .muted, clip: room)
         }
     }
 }
