@@ -21,6 +21,10 @@ let package = Package(
         .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore"]),
         // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
         .target(name: "TerminalUI", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // ncursesw, wide characters, through a small C shim (see Sources/CNCurses/shim.h).
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
+        .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI"]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
@@ -30,7 +34,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.

@@ -1,0 +1,176 @@
+import CNCurses
+import Foundation
+import Synchronization
+import TerminalUI
+
+/// The real terminal: ncursesw on a dedicated thread. The app hands it frames and gets keys
+/// back; only this thread ever calls curses. The terminal is restored by `stop()`, which the
+/// app calls on quit, on error and on SIGINT/SIGTERM (delivered to the app's handler).
+///
+/// - Important: frames are coalesced: if several arrive while one is drawing, only the newest
+///   is drawn, as a diff against what is on screen.
+public final class CursesTerminal: @unchecked Sendable {
+    /// Where curses reads and writes: the process's terminal, or a given pair of descriptors
+    /// (a pseudo-terminal in tests).
+    public enum Device: Sendable {
+        case standard
+        case descriptors(input: Int32, output: Int32, term: String)
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notATerminal
+        case cannotStart(String)
+
+        public var description: String {
+            switch self {
+            case .notATerminal: "standard output is not a terminal"
+            case .cannotStart(let why): "cannot start the terminal: \(why)"
+            }
+        }
+    }
+
+    private let device: Device
+    private let baseTheme: Theme
+    private let pending = Mutex<(frame: Buffer?, stop: Bool)>((nil, false))
+    private let started = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let startError = Mutex<Failure?>(nil)
+    private var onKey: (@Sendable (Key) -> Void)?
+    private var onHangup: (@Sendable () -> Void)?
+    private let sizeValue = Mutex((width: 0, height: 0))
+    private let capabilityValue = Mutex(ColorCapability.none)
+    private let running = Mutex(false)
+    // Owned by the curses thread.
+    private var screen: Buffer?
+    private var painter: Painter?
+
+    public init(device: Device = .standard, theme: Theme) {
+        self.device = device
+        baseTheme = theme
+    }
+
+    public var size: (width: Int, height: Int) { sizeValue.withLock { $0 } }
+    public var colorCapability: ColorCapability { capabilityValue.withLock { $0 } }
+
+    /// Starts curses on its own thread; returns once the screen is ready (or failed).
+    public func start(onKey: @escaping @Sendable (Key) -> Void, onHangup: @escaping @Sendable () -> Void = {}) throws(Failure) {
+        self.onKey = onKey
+        self.onHangup = onHangup
+        let thread = Thread { [self] in run() }
+        thread.name = "marquee-curses"
+        thread.start()
+        started.wait()
+        if let error = startError.withLock({ $0 }) { throw error }
+    }
+
+    /// Queues a frame; the curses thread draws the newest one soon (within one key timeout).
+    public func present(_ frame: Buffer) {
+        pending.withLock { $0.frame = frame }
+    }
+
+    /// Restores the terminal and ends the thread; safe to call more than once.
+    public func stop() {
+        let wasRunning: Bool = pending.withLock { state in
+            let running = !state.stop
+            state.stop = true
+            return running
+        }
+        if wasRunning, running.withLock({ $0 }) { finished.wait() }
+    }
+
+    // MARK: - The curses thread
+
+    private func run() {
+        guard begin() else {
+            started.signal()
+            finished.signal()
+            return
+        }
+        running.withLock { $0 = true }
+        started.signal()
+        var quickErrors = 0
+        while !pending.withLock({ $0.stop }) {
+            let before = DispatchTime.now().uptimeNanoseconds
+            var character: wint_t = 0
+            let result = mq_get(&character)
+            if result == ERR {
+                // A timeout takes ~16 ms; immediate errors mean the terminal went away.
+                quickErrors = DispatchTime.now().uptimeNanoseconds - before < 1_000_000 ? quickErrors + 1 : 0
+                if quickErrors > 200 {
+                    onHangup?()
+                    break
+                }
+            } else if let key = KeyDecoder.decode(result: result, character: character) {
+                if case .resize = key { refreshSize() }
+                onKey?(key)
+            }
+            drawPending()
+        }
+        endwin()
+        running.withLock { $0 = false }
+        finished.signal()
+    }
+
+    private func begin() -> Bool {
+        setlocale(LC_ALL, "")
+        if mq_codeset_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
+        switch device {
+        case .standard:
+            guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+                startError.withLock { $0 = .notATerminal }
+                return false
+            }
+            guard initscr() != nil else {
+                startError.withLock { $0 = .cannotStart("initscr failed (is TERM set?)") }
+                return false
+            }
+        case .descriptors(let input, let output, let term):
+            guard let inFile = fdopen(input, "r"), let outFile = fdopen(output, "w"), newterm(term, outFile, inFile) != nil else {
+                startError.withLock { $0 = .cannotStart("newterm failed for \(term)") }
+                return false
+            }
+        }
+        cbreak()
+        noecho()
+        nonl()
+        keypad(mq_stdscr(), true)
+        intrflush(mq_stdscr(), false)
+        set_escdelay(25)
+        wtimeout(mq_stdscr(), 16)
+        curs_set(0)
+        leaveok(mq_stdscr(), true)
+        mousemask(mq_click_mask(), nil)
+        mouseinterval(0)
+        var capability = ColorCapability.none
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            capability = ColorCapability.detect(colors: Int(mq_colors()), environment: ProcessInfo.processInfo.environment)
+        }
+        capabilityValue.withLock { $0 = capability }
+        painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability)
+        refreshSize()
+        return true
+    }
+
+    private func refreshSize() {
+        let size = (width: Int(mq_cols()), height: Int(mq_lines()))
+        sizeValue.withLock { $0 = size }
+        screen = nil
+        werase(mq_stdscr())
+    }
+
+    private func drawPending() {
+        guard let frame = pending.withLock({ state -> Buffer? in
+            defer { state.frame = nil }
+            return state.frame
+        }), let painter else { return }
+        let changes = frame.diff(screen?.area == frame.area ? screen : nil)
+        for change in changes where !change.cell.isContinuation {
+            painter.put(change)
+        }
+        wnoutrefresh(mq_stdscr())
+        doupdate()
+        screen = frame
+    }
+}

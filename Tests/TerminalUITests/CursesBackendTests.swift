@@ -1,0 +1,71 @@
+import CNCurses
+import CursesTerminal
+import Foundation
+import Synchronization
+import Testing
+import TerminalUI
+
+/// Collects everything the program writes to a pseudo-terminal.
+final class PTYReader: @unchecked Sendable {
+    let controller: Int32
+    private let bytes = Mutex(Data())
+
+    init(controller: Int32) {
+        self.controller = controller
+        let thread = Thread { [self] in
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(controller, &chunk, chunk.count)
+                if count <= 0 { return }
+                bytes.withLock { $0.append(contentsOf: chunk[0..<count]) }
+            }
+        }
+        thread.start()
+    }
+
+    var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+
+    func wait(for needle: String, timeout: TimeInterval = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if text.contains(needle) { return true }
+            usleep(5_000)
+        }
+        return false
+    }
+}
+
+@Suite("ncurses backend in a pseudo-terminal", .serialized)
+struct CursesBackendTests {
+    @Test func aDrawnBufferArrivesKeysComeBackAndTheTerminalIsRestored() throws {
+        var controller: Int32 = -1, device: Int32 = -1
+        #expect(mq_openpty(&controller, &device) == 0)
+        let reader = PTYReader(controller: controller)
+        let keys = Mutex([Key]())
+        let theme = Theme(name: "t", styles: [.text: TextStyle(), "seat.held": TextStyle(foreground: .indexed(214), bold: true)])
+        let terminal = CursesTerminal(device: .descriptors(input: device, output: dup(device), term: "xterm-256color"), theme: theme)
+        try terminal.start(onKey: { key in keys.withLock { $0.append(key) } })
+        #expect(terminal.size.width > 0)
+        var frame = Buffer(area: Rect(width: terminal.size.width, height: terminal.size.height))
+        frame.put("◐ Marquee 東京", x: 2, y: 1, role: "seat.held")
+        terminal.present(frame)
+        #expect(reader.wait(for: "Marquee"))
+        #expect(reader.text.contains("◐"))
+        #expect(reader.text.contains("東京"))
+        // One more frame changing a single glyph sends only a few bytes.
+        let before = reader.text.utf8.count
+        var next = frame
+        next.set(2, 1, Cell("■", role: "seat.held"))
+        terminal.present(next)
+        #expect(reader.wait(for: "■"))
+        #expect(reader.text.utf8.count - before < 64)
+        _ = "q".withCString { write(controller, $0, 1) }
+        let deadline = Date().addingTimeInterval(5)
+        while keys.withLock({ $0.isEmpty }), Date() < deadline { usleep(5_000) }
+        #expect(keys.withLock { $0 } == [.character("q")])
+        terminal.stop()
+        // xterm's "exit alternate screen" means endwin ran and the shell's screen is back.
+        #expect(reader.wait(for: "\u{1B}[?1049l"))
+        terminal.stop()
+    }
+}
