@@ -25,16 +25,19 @@ let package = Package(
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI"]),
+        // The operator console: theme defaults, screens, the reducer and its keymap.
+        .target(name: "Console", dependencies: ["BoxOffice", "TerminalUI"]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Ticketing", "EventStore", "BoxOffice",
+                "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.

@@ -92,19 +92,11 @@ struct Session {
     }
 }
 
-/// Sleeps for `seconds`, returning early on SIGINT or SIGTERM (delivered through DispatchSource,
-/// so nothing unsafe runs inside a signal handler).
+/// Sleeps for `seconds`, returning early on SIGINT or SIGTERM.
 func waitOrInterrupt(seconds: Double) async {
     let interrupted = InterruptFlag()
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let sources = [SIGINT, SIGTERM].map { number in
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { interrupted.set() }
-        source.resume()
-        return source
-    }
-    defer { sources.forEach { $0.cancel() } }
+    let signals = SignalWatcher { interrupted.set() }
+    defer { signals.cancel() }
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline, !interrupted.isSet {
         try? await Task.sleep(for: .milliseconds(50))

@@ -1,6 +1,18 @@
 import Foundation
 import Ticketing
 
+/// Finds a folder of Marquee's content (`demo`, `Themes`): in the current folder, or in an
+/// ancestor of the executable's folder (the repository a `swift run` binary was built in).
+public func locateResourceFolder(_ name: String, containing marker: String, executable: String = CommandLine.arguments.first ?? "") -> URL? {
+    var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(name)]
+    var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+        candidates.append(folder.appendingPathComponent(name))
+        folder = folder.deletingLastPathComponent()
+    }
+    return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(marker).path) }
+}
+
 /// The demo content: venues, scenarios and the demo shows, read from the `demo/` folder.
 public struct DemoCatalog: Sendable {
     /// One demo show and the state it starts in.
@@ -19,17 +31,8 @@ public struct DemoCatalog: Sendable {
 
     /// Finds `demo/`: in the current folder, or beside the executable's ancestors (the
     /// repository a `swift run` binary was built in).
-    public static func locate(executable: String = CommandLine.arguments.first ?? "") -> DemoCatalog? {
-        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("demo")]
-        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(folder.appendingPathComponent("demo"))
-            folder = folder.deletingLastPathComponent()
-        }
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("venues").path) {
-            return DemoCatalog(folder: candidate)
-        }
-        return nil
+    public static func locate() -> DemoCatalog? {
+        locateResourceFolder("demo", containing: "venues").map(DemoCatalog.init(folder:))
     }
 
     public func names(_ kind: String) -> [String] {
