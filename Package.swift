@@ -26,7 +26,7 @@ let package = Package(
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI"]),
         // The operator console: theme defaults, screens, the reducer and its keymap.
-        .target(name: "Console", dependencies: ["BoxOffice", "TerminalUI"]),
+        .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",

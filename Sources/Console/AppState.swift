@@ -1,0 +1,126 @@
+import BoxOffice
+import EventStore
+import Foundation
+import Ticketing
+import TerminalUI
+
+/// Everything the console shows, in one value: the read models it was last handed, where the
+/// operator is looking, and what they are typing. Only `reduce` changes it.
+public struct AppState: Sendable {
+    public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, help }
+    public enum Focus: String, Sendable, CaseIterable { case seats, holds, feed }
+
+    /// Where the seat cursor is: section, row within the section, seat index within the row.
+    public struct SeatCursor: Hashable, Sendable {
+        public var section = 0
+        public var row = 0
+        public var seat = 0
+    }
+
+    /// A question the console is asking.
+    public enum Dialog: Hashable, Sendable {
+        case reject(show: ShowID, reason: TextInputState, error: String?)
+        case reserve(show: ShowID, seats: [SeatID], customer: TextInputState, error: String?)
+        case best(show: ShowID, quantity: TextInputState, section: TextInputState, customer: TextInputState, field: Int, error: String?)
+        case cancelHold(reservation: ReservationID, summary: String)
+        case cancelShow(show: ShowID, typed: TextInputState, error: String?)
+        case filter(TextInputState)
+        case details(title: String, lines: [String])
+    }
+
+    /// The last outcome, shown in the status line.
+    public struct Status: Hashable, Sendable {
+        public var text: String
+        public var isError: Bool
+    }
+
+    public var screen: Screen = .dashboard
+    public var focus: Focus = .seats
+    public var models = ReadModels()
+    public var head: Int64 = 0
+    public var lag: Int64 = 0
+    public var failures: [FailureRecord] = []
+    public var now: Date
+    public var timeZone: TimeZone
+    public var speed: Double
+    public var readOnly: Bool
+    public var operatorName: String
+    public var width = 120
+    public var height = 40
+
+    public var show: ShowID?
+    public var cursor = SeatCursor()
+    public var selection: Set<SeatID> = []
+    public var seatScroll = 0
+    public var holds = ListState()
+    public var feed = ListState()
+    public var shows = ListState()
+    public var failureList = ListState()
+    public var helpScroll = 0
+    public var following = true
+    public var feedFilter = ""
+    public var dialog: Dialog?
+    public var status: Status?
+    public var quit = false
+
+    public init(now: Date, timeZone: TimeZone = .current, speed: Double = 1, readOnly: Bool = false, operatorName: String) {
+        self.now = now
+        self.timeZone = timeZone
+        self.speed = speed
+        self.readOnly = readOnly
+        self.operatorName = operatorName
+    }
+
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    // MARK: - Derived views
+
+    /// Shows in display order: the approval queue first, then by start time.
+    public var orderedShows: [ShowQueue.Show] { models.shows.all }
+
+    public var currentShow: ShowQueue.Show? { show.flatMap { models.shows[$0.rawValue] } }
+
+    public var sections: [AvailableSeats.Section] { show.map { models.seats.sections(of: $0) } ?? [] }
+
+    /// The seat under the cursor, if the show has seats.
+    public var cursorSeat: SeatID? {
+        let sections = self.sections
+        guard sections.indices.contains(cursor.section) else { return nil }
+        let section = sections[cursor.section]
+        guard section.rows.indices.contains(cursor.row) else { return nil }
+        let row = section.rows[cursor.row]
+        guard cursor.seat >= 0, cursor.seat < row.seats else { return nil }
+        return SeatID(section: section.name, row: row.label, number: cursor.seat + 1)
+    }
+
+    public var visibleHolds: [Holds.Hold] { show.map { models.holds.byExpiry(show: $0) } ?? [] }
+
+    public var visibleFeed: [EventFeed.Entry] { models.feed.newestFirst(matching: feedFilter) }
+
+    public var highlightedHold: Holds.Hold? {
+        let holds = visibleHolds
+        guard let index = self.holds.selected, holds.indices.contains(index) else { return holds.first }
+        return holds[index]
+    }
+
+    /// The show a lifecycle key acts on: the highlighted row on the shows screen, else the dashboard's show.
+    public var targetShow: ShowQueue.Show? {
+        if screen == .shows {
+            let all = orderedShows
+            if let index = shows.selected, all.indices.contains(index) { return all[index] }
+            return nil
+        }
+        return currentShow
+    }
+
+    /// The show the dashboard opens on: the busiest on sale (most seats taken), else the first.
+    public static func busiestOnSale(_ models: ReadModels) -> ShowID? {
+        let onSale = models.shows.all.filter { $0.status == "approved" }
+        let busiest = onSale.max { a, b in
+            let ta = models.seats.totals(ShowID(a.id)), tb = models.seats.totals(ShowID(b.id))
+            return (ta.held + ta.sold, b.id) < (tb.held + tb.sold, a.id)
+        }
+        return (busiest ?? models.shows.all.first).map { ShowID($0.id) }
+    }
+}

@@ -1,0 +1,31 @@
+import BoxOffice
+import Foundation
+import EventStore
+import TerminalUI
+import Ticketing
+
+/// Work the reducer asks for; the app runs it and feeds the outcome back as an action.
+public enum Effect: Hashable, Sendable {
+    /// A domain command; `done` is the status-line text on success.
+    case command(Ticketing.Command, done: String)
+    case reserve(ShowID, seats: [SeatID], customer: String)
+    case best(ShowID, quantity: Int, section: String?, customer: String)
+    case retryFailure(id: Int64, subscriber: String)
+    case skipFailure(id: Int64, subscriber: String)
+    /// Load every event that touched a seat (its history), for the details dialog.
+    case seatHistory(ShowID, SeatID)
+    /// Load one event's full payload, for the details dialog.
+    case eventDetails(position: Int64)
+    case quit
+}
+
+/// Something that happened: a key, new read models, the clock, a command's outcome, a resize.
+public enum Action: Sendable {
+    case key(Key)
+    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord])
+    case tick(Date)
+    case commandSucceeded(String)
+    case commandFailed(String)
+    case resized(width: Int, height: Int)
+    case detailsLoaded(title: String, lines: [String])
+}

@@ -1,0 +1,117 @@
+import BoxOffice
+import Foundation
+import TerminalUI
+import Ticketing
+
+extension Reducer {
+    /// Keys while a dialog is open: editing, Enter to confirm (refused in place when the answer
+    /// is not acceptable), Esc to close.
+    static func dialogKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard let dialog = state.dialog else { return [] }
+        if key == .escape {
+            state.dialog = nil
+            return []
+        }
+        switch dialog {
+        case .reject(let show, var reason, _):
+            guard key == .enter else {
+                reason.handle(key)
+                state.dialog = .reject(show: show, reason: reason, error: nil)
+                return []
+            }
+            let text = reason.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty {
+                state.dialog = .reject(show: show, reason: reason, error: TicketingError.emptyReason.description)
+                return []
+            }
+            if text.count > TicketingError.maximumReasonLength {
+                state.dialog = .reject(show: show, reason: reason, error: TicketingError.reasonTooLong(length: text.count, maximum: TicketingError.maximumReasonLength).description)
+                return []
+            }
+            state.dialog = nil
+            return [.command(.rejectShow(show, reason: text), done: "rejected \(show)")]
+
+        case .reserve(let show, let seats, var customer, _):
+            guard key == .enter else {
+                customer.handle(key)
+                state.dialog = .reserve(show: show, seats: seats, customer: customer, error: nil)
+                return []
+            }
+            let name = customer.text.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else {
+                state.dialog = .reserve(show: show, seats: seats, customer: customer, error: "the customer's name is required")
+                return []
+            }
+            state.dialog = nil
+            state.selection = []
+            return [.reserve(show, seats: seats, customer: name)]
+
+        case .best(let show, var quantity, var section, var customer, var field, _):
+            switch key {
+            case .tab, .down: field = (field + 1) % 3
+            case .backTab, .up: field = (field + 2) % 3
+            case .enter:
+                guard let count = Int(quantity.text.trimmingCharacters(in: .whitespaces)), (1...TicketingError.maximumQuantity).contains(count) else {
+                    state.dialog = .best(show: show, quantity: quantity, section: section, customer: customer, field: 0, error: "quantity must be a number from 1 to \(TicketingError.maximumQuantity)")
+                    return []
+                }
+                let name = customer.text.trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else {
+                    state.dialog = .best(show: show, quantity: quantity, section: section, customer: customer, field: 2, error: "the customer's name is required")
+                    return []
+                }
+                let chosen = section.text.trimmingCharacters(in: .whitespaces)
+                state.dialog = nil
+                return [.best(show, quantity: count, section: chosen.isEmpty ? nil : chosen, customer: name)]
+            default:
+                switch field {
+                case 0: quantity.handle(key)
+                case 1: section.handle(key)
+                default: customer.handle(key)
+                }
+            }
+            state.dialog = .best(show: show, quantity: quantity, section: section, customer: customer, field: field, error: nil)
+            return []
+
+        case .cancelHold(let reservation, _):
+            switch key {
+            case .character("y"), .character("Y"):
+                state.dialog = nil
+                return [.command(.cancelReservation(reservation), done: "cancelled \(reservation)")]
+            case .character("n"), .character("N"):
+                state.dialog = nil
+            default:
+                break
+            }
+            return []
+
+        case .cancelShow(let show, var typed, _):
+            guard key == .enter else {
+                typed.handle(key)
+                state.dialog = .cancelShow(show: show, typed: typed, error: nil)
+                return []
+            }
+            guard typed.text == show.rawValue else {
+                state.dialog = .cancelShow(show: show, typed: typed, error: "type \(show) exactly to confirm")
+                return []
+            }
+            state.dialog = nil
+            return [.command(.cancelShow(show, reason: nil), done: "cancelled \(show); its sales are being refunded")]
+
+        case .filter(var text):
+            guard key == .enter else {
+                text.handle(key)
+                state.dialog = .filter(text)
+                return []
+            }
+            state.feedFilter = text.text.trimmingCharacters(in: .whitespaces)
+            state.feed = ListState()
+            state.dialog = nil
+            return []
+
+        case .details:
+            if key == .enter || key == .character("q") { state.dialog = nil }
+            return []
+        }
+    }
+}

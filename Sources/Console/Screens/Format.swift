@@ -1,0 +1,42 @@
+import Foundation
+import Ticketing
+
+/// Small text formats the screens share, computed by hand so snapshots never depend on the
+/// machine's locale.
+enum Format {
+    /// `20:14:03` in the given zone.
+    static func clock(_ date: Date, _ zone: TimeZone) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)
+        let day = ((seconds % 86_400) + 86_400) % 86_400
+        return two(day / 3600) + ":" + two(day / 60 % 60) + ":" + two(day % 60)
+    }
+
+    /// `4:07`, never negative.
+    static func countdown(_ seconds: TimeInterval) -> String {
+        let total = max(0, Int(seconds.rounded(.up)))
+        return "\(total / 60):" + two(total % 60)
+    }
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
+    static func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded())) %" }
+
+    /// `A4 A5` for seats in one section, `Stalls-A-4 …` otherwise; at most `limit` shown.
+    static func seats(_ seats: [String], limit: Int = 3) -> String {
+        let short = seats.map { id -> String in
+            let parts = id.split(separator: "-")
+            return parts.count == 3 ? "\(parts[1])\(parts[2])" : id
+        }
+        let shown = short.prefix(limit).joined(separator: " ")
+        return short.count > limit ? shown + " +\(short.count - limit)" : shown
+    }
+
+    static func money(_ minor: Int64, _ currency: String) -> String { Money(minor: minor, currency: currency).description }
+
+    /// Whole currency units (`€21,690`), for headline figures.
+    static func wholeMoney(_ minor: Int64, _ currency: String) -> String {
+        let text = money(minor, currency)
+        guard let dot = text.lastIndex(of: "."), let end = text.index(dot, offsetBy: 3, limitedBy: text.endIndex) else { return text }
+        return String(text[..<dot]) + String(text[end...])
+    }
+}

@@ -1,0 +1,75 @@
+import BoxOffice
+import Foundation
+import TerminalUI
+import Ticketing
+
+/// Every show with its status, the approval queue first; lifecycle keys act on the highlighted row.
+struct ShowsScreen: Widget {
+    let state: AppState
+
+    func render(in area: Rect, into buffer: inout Buffer) {
+        let shows = state.orderedShows
+        let queue = state.models.shows.approvalQueue.count
+        Panel(title: "SHOWS \(shows.count)", focused: true, note: "\(queue) waiting for approval").render(in: area, into: &buffer)
+        let rows: [[Table.Item]] = shows.map { show in
+            let totals = state.models.seats.totals(ShowID(show.id))
+            let role: StyleRole = show.status == "submitted" ? "header.readonly" : show.status == "approved" ? .statusOK : show.status == "rejected" ? .statusError : .text
+            let who = show.status == "rejected" ? "rejected: \(sanitize(show.rejectionReason ?? ""))" : show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+            return [
+                .init(show.id), .init(sanitize(show.name)), .init(show.status, role: role), .init(sanitize(show.venueName)),
+                .init("\(totals.available)/\(totals.held)/\(totals.sold)", role: .muted), .init(who, role: .muted),
+            ]
+        }
+        Table(columns: [
+            .init("ID", width: .fixed(20)), .init("NAME", width: .percentage(25)), .init("STATUS", width: .fixed(12)),
+            .init("VENUE", width: .fixed(16)), .init("FREE/HELD/SOLD", width: .fixed(16)), .init("", width: .fill),
+        ], rows: rows, state: state.shows.selected == nil ? ListState(selected: shows.isEmpty ? nil : 0) : state.shows, emptyMessage: "no shows yet")
+            .render(in: Panel.inner(area), into: &buffer)
+    }
+}
+
+/// The bus's failure records: which subscriber stopped where, and why; R retries, S skips.
+struct FailuresScreen: Widget {
+    let state: AppState
+
+    func render(in area: Rect, into buffer: inout Buffer) {
+        Panel(title: "FAILURES \(state.failures.count)", focused: true, note: "R retry · S skip").render(in: area, into: &buffer)
+        let rows: [[Table.Item]] = state.failures.map { failure in
+            [.init(String(failure.id)), .init(failure.subscriber), .init("#\(failure.position)"), .init(failure.eventType),
+             .init(String(failure.attempts)), .init(sanitize(failure.error), role: .statusError)]
+        }
+        Table(columns: [
+            .init("ID", width: .fixed(5)), .init("SUBSCRIBER", width: .fixed(17)), .init("AT", width: .fixed(9)),
+            .init("EVENT", width: .fixed(24)), .init("TRIES", width: .fixed(6)), .init("ERROR", width: .fill),
+        ], rows: rows, state: state.failureList.selected == nil ? ListState(selected: rows.isEmpty ? nil : 0) : state.failureList,
+              emptyMessage: "no failures: every subscriber is running").render(in: Panel.inner(area), into: &buffer)
+    }
+}
+
+/// Every key, generated from the keymap (write keys left out when read-only).
+struct HelpScreen: Widget {
+    let state: AppState
+
+    func render(in area: Rect, into buffer: inout Buffer) {
+        Panel(title: "HELP", focused: true, note: state.readOnly ? "read-only: write keys hidden" : "Esc or ? to close").render(in: area, into: &buffer)
+        let inner = Panel.inner(area)
+        var lines: [(String, String)] = []
+        for screen in AppState.Screen.allCases where screen != .help {
+            let bindings = Keymap.active(on: screen, readOnly: state.readOnly).filter { $0.screens.contains(screen) || (screen == .dashboard && $0.screens.isEmpty) }
+            guard !bindings.isEmpty else { continue }
+            lines.append(("", screen.rawValue.uppercased()))
+            for binding in bindings { lines.append((binding.label, binding.help)) }
+        }
+        lines.append(("", "DIALOGS"))
+        lines.append(("Enter", "confirm (an empty reason or name is refused in place)"))
+        lines.append(("Esc", "close the dialog"))
+        for (offset, line) in lines.dropFirst(min(state.helpScroll, max(lines.count - inner.height, 0))).prefix(inner.height).enumerated() {
+            let y = inner.y + offset
+            if line.0.isEmpty {
+                Label(line.1, role: .title).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
+            } else {
+                Label(spans: [(line.0.padding(toLength: 14, withPad: " ", startingAt: 0), .hintKey), (line.1, .text)]).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
+            }
+        }
+    }
+}

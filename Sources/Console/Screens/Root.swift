@@ -1,0 +1,69 @@
+import BoxOffice
+import TerminalUI
+
+/// Draws the whole console for a state: the screen, the status line, the hint bar, and any
+/// dialog on top. Pure: the same state gives the same buffer.
+public struct ConsoleView: Widget {
+    public let state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    public func render(in area: Rect, into buffer: inout Buffer) {
+        guard area.width >= AppState.minimumWidth, area.height >= AppState.minimumHeight else {
+            let message = "terminal too small: need \(AppState.minimumWidth)×\(AppState.minimumHeight), have \(area.width)×\(area.height)"
+            Label(CharacterWidth.truncate(message, to: area.width), role: .statusError).render(in: Rect(x: area.x, y: area.y + area.height / 2, width: area.width, height: min(area.height, 1)), into: &buffer)
+            return
+        }
+        let layout = DashboardLayout(width: area.width, height: area.height)
+        HeaderView(state: state).render(in: layout.header, into: &buffer)
+        let body = Rect(x: 0, y: layout.header.bottom, width: area.width, height: layout.status.y - layout.header.bottom)
+        switch state.screen {
+        case .dashboard:
+            SeatMapView(state: state).render(in: layout.seats, into: &buffer)
+            HoldsView(state: state).render(in: layout.holds, into: &buffer)
+            SalesView(state: state).render(in: layout.sales, into: &buffer)
+            FeedView(state: state).render(in: layout.feed, into: &buffer)
+        case .shows: ShowsScreen(state: state).render(in: body, into: &buffer)
+        case .failures: FailuresScreen(state: state).render(in: body, into: &buffer)
+        case .help: HelpScreen(state: state).render(in: body, into: &buffer)
+        }
+        if let status = state.status {
+            Label(" " + (status.isError ? "✘ " : "✔ ") + sanitize(status.text), role: status.isError ? .statusError : .statusOK).render(in: layout.status, into: &buffer)
+        }
+        let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures")]
+        HintBar(Keymap.hints(on: state.screen, readOnly: state.readOnly) + screens).render(in: Rect(x: 1, y: layout.hints.y, width: area.width - 1, height: 1), into: &buffer)
+        if let dialog = state.dialog { DialogView(dialog: dialog).render(in: area, into: &buffer) }
+    }
+}
+
+/// The open dialog, drawn with the toolkit's modal.
+struct DialogView: Widget {
+    let dialog: AppState.Dialog
+
+    func render(in area: Rect, into buffer: inout Buffer) {
+        let confirm = [(key: "Enter", text: "confirm"), (key: "Esc", text: "cancel")]
+        let modal: Dialog
+        switch dialog {
+        case .reject(let show, let reason, let error):
+            modal = Dialog(title: "Reject \(show)", message: ["Why is it rejected? (1–500 characters)"], input: reason, error: error, choices: confirm)
+        case .reserve(let show, let seats, let customer, let error):
+            modal = Dialog(title: "Reserve on \(show)", message: ["Seats: \(Format.seats(seats.map(\.rawValue), limit: 8))", "Customer name:"], input: customer, error: error, choices: confirm)
+        case .best(let show, let quantity, let section, let customer, let field, let error):
+            let labels = ["Quantity (1–20)", "Section (empty: any)", "Customer name"]
+            let values = [quantity, section, customer]
+            modal = Dialog(title: "Best available on \(show)", message: [
+                "\(labels[0]): \(quantity.text)", "\(labels[1]): \(sanitize(section.text))", "\(labels[2]): \(sanitize(customer.text))", "Editing: \(labels[field]) (Tab: next field)",
+            ], input: values[field], error: error, choices: confirm)
+        case .cancelHold(_, let summary):
+            modal = Dialog(title: "Cancel hold", message: ["Cancel \(summary)?", "Its seats go back on sale."], choices: [("y", "yes, cancel it"), ("n", "no")])
+        case .cancelShow(let show, let typed, let error):
+            modal = Dialog(title: "Cancel show \(show)", message: ["Every sale is refunded and every hold released.", "Type the show's id to confirm:"], input: typed, error: error, choices: confirm)
+        case .filter(let text):
+            modal = Dialog(title: "Filter the feed", message: ["Show only events whose type or stream contains:"], input: text, choices: [("Enter", "apply (empty: all)"), ("Esc", "cancel")])
+        case .details(let title, let lines):
+            let shown = Array(lines.prefix(max(area.height - 8, 1))).map(sanitize)
+            modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: [("Esc", "close")], width: min(area.width - 4, 110))
+        }
+        modal.render(in: area, into: &buffer)
+    }
+}
