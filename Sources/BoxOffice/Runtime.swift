@@ -27,7 +27,7 @@ public final class Runtime: Sendable {
         self.speed = speed
         box = BoxOffice(store: store, clock: clock, ids: ids, options: options)
         bus = EventBus(store: store, clock: clock, dispatch: dispatch)
-        read = ReadSide(storage: store, feedLimit: feedLimit)
+        read = ReadSide(storage: store, feedLimit: feedLimit, persists: !readOnly)
         saga = readOnly ? nil : ReservationSaga(box: box, gateway: gateway, storage: store)
         read.register(on: bus)
         if let saga { bus.add(saga) }

@@ -16,13 +16,20 @@ public struct StoreClock: Sendable, Hashable {
 
     /// Reads the store's clock, recording one (starting now, at `speed`, default 1) if it has
     /// none. When the store already has a clock and `speed` is given and differs, it is refused.
-    public static func attach(_ store: any EventStore, speed: Double?, now: Date = Date()) throws(StoreClockError) -> StoreClock {
+    /// A read-only process (`record` false) uses the recorded clock, or real time when none was recorded.
+    public static func attach(_ store: any EventStore, speed: Double?, record: Bool = true, now: Date = Date()) throws(StoreClockError) -> StoreClock {
         let requested = speed ?? 1
         guard speeds.contains(requested) else { throw .speedOutOfRange(requested) }
         let proposal = "\(Timestamp.string(now)) \(Timestamp.string(now)) \(requested)"
         let stored: String
         do throws(EventStoreError) {
-            if let existing = try store.info("clock") { stored = existing } else { stored = try store.setInfoIfAbsent("clock", proposal) }
+            if let existing = try store.info("clock") {
+                stored = existing
+            } else if record {
+                stored = try store.setInfoIfAbsent("clock", proposal)
+            } else {
+                stored = "\(Timestamp.string(now)) \(Timestamp.string(now)) 1"
+            }
         } catch {
             throw .store(error)
         }

@@ -108,8 +108,8 @@ public struct AppState: Sendable {
     public var targetShow: ShowQueue.Show? {
         if screen == .shows {
             let all = orderedShows
-            if let index = shows.selected, all.indices.contains(index) { return all[index] }
-            return nil
+            let index = shows.selected ?? 0
+            return all.indices.contains(index) ? all[index] : nil
         }
         return currentShow
     }

@@ -20,7 +20,7 @@ extension Reducer {
             guard let hold = state.highlightedHold else { return fail(&state, "no hold to act on for \(show.id); holds appear in the HOLDS panel") }
             let reservation = ReservationID(hold.reservationId)
             switch command {
-            case .pay: return [.command(.requestPayment(reservation, method: .boxOffice), done: "payment taken at the box office for \(reservation)")]
+            case .pay: return [.command(.requestPayment(reservation, method: .boxOffice), done: "box-office payment under way for \(reservation)")]
             case .extend: return [.command(.extendHold(reservation, by: Ticketing.Command.maximumExtension), done: "\(reservation) extended by 2 minutes")]
             default:
                 state.dialog = .cancelHold(reservation: reservation, summary: "\(reservation) · \(sanitize(hold.customer)) · \(hold.seats.count) seat\(hold.seats.count == 1 ? "" : "s") · \(hold.amount)")

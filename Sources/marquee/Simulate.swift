@@ -55,7 +55,7 @@ struct Session {
     let clock: StoreClock
     let catalog: DemoCatalog
 
-    static func open(_ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil) async throws -> Session {
+    static func open(_ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil, feedLimit: Int = 500) async throws -> Session {
         guard !options.readOnly else { fail("simulated buyers write to the store; drop --read-only") }
         guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
         let scenario: Scenario

@@ -15,6 +15,9 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "Open the store for reading only; every write is refused.")
     var readOnly = false
 
+    @Option(help: ArgumentHelp("Console theme: a name from Themes/ or a path to a .toml file.", valueName: "name|path"))
+    var theme = "default"
+
     var actor: String {
         if let operatorName, !operatorName.isEmpty { return operatorName }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }

@@ -21,9 +21,13 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
 
     public var name: String { projection.name }
 
-    public init(_ projection: P, storage: any ReadModelStore) {
+    /// When false (a read-only process), rows are folded in memory and never written.
+    private let persists: Bool
+
+    public init(_ projection: P, storage: any ReadModelStore, persists: Bool = true) {
         self.projection = projection
         self.storage = storage
+        self.persists = persists
     }
 
     /// The rows as of the last commit, and the position they reflect.
@@ -48,6 +52,10 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
 
     public func commit(through position: Int64) throws {
         self.position = max(self.position, position)
+        guard persists else {
+            publish()
+            return
+        }
         let changes = try rows.takeChanges(encoder)
         do {
             _ = try storage.persist(name, rows: changes.rows, deleted: changes.deleted, checkpoint: self.position)

@@ -12,13 +12,14 @@ public final class ReadSide: Sendable {
     public let shows: ProjectionRunner<ShowQueue>
     public let feed: ProjectionRunner<EventFeed>
 
-    public init(storage: any ReadModelStore, feedLimit: Int = 500) {
-        seats = ProjectionRunner(AvailableSeats(), storage: storage)
-        holds = ProjectionRunner(Holds(), storage: storage)
-        sales = ProjectionRunner(SalesAnalytics(), storage: storage)
-        customers = ProjectionRunner(CustomerHistory(), storage: storage)
-        shows = ProjectionRunner(ShowQueue(), storage: storage)
-        feed = ProjectionRunner(EventFeed(limit: feedLimit), storage: storage)
+    /// With `persists` false (read-only), read models are kept current in memory only.
+    public init(storage: any ReadModelStore, feedLimit: Int = 500, persists: Bool = true) {
+        seats = ProjectionRunner(AvailableSeats(), storage: storage, persists: persists)
+        holds = ProjectionRunner(Holds(), storage: storage, persists: persists)
+        sales = ProjectionRunner(SalesAnalytics(), storage: storage, persists: persists)
+        customers = ProjectionRunner(CustomerHistory(), storage: storage, persists: persists)
+        shows = ProjectionRunner(ShowQueue(), storage: storage, persists: persists)
+        feed = ProjectionRunner(EventFeed(limit: feedLimit), storage: storage, persists: persists)
     }
 
     public var subscribers: [any EventSubscriber] { [seats, holds, sales, customers, shows, feed] }

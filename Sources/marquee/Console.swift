@@ -1,0 +1,62 @@
+import ArgumentParser
+import BoxOffice
+import Console
+import CursesTerminal
+import EventStore
+import Foundation
+import TerminalUI
+
+extension Marquee {
+    struct ConsoleCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "console",
+            abstract: "Open the operator console on an existing store; other processes may be writing to it.",
+            discussion: "Runs the saga and hold timers too (unless --read-only), so holds expire on time even with no simulator."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let theme = loadTheme(store.theme)
+            try requireTerminal()
+            let events: SQLiteEventStore
+            let clock: StoreClock
+            do {
+                events = try SQLiteEventStore(path: store.db, readOnly: store.readOnly, create: false)
+                clock = try StoreClock.attach(events, speed: nil, record: !store.readOnly)
+            } catch let error as EventStoreError {
+                fail(error.description)
+            } catch let error as StoreClockError {
+                fail(error.description)
+            }
+            let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly)
+            do { try runtime.start() } catch { fail("cannot start: \(error)") }
+            await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
+            runtime.shutdown()
+        }
+    }
+}
+
+/// Loads a console theme or exits 2 naming the problem (before anything else starts).
+func loadTheme(_ nameOrPath: String) -> Theme {
+    guard let folder = ConsoleTheme.folder() else { fail("cannot find the Themes/ folder; run marquee from the repository") }
+    do { return try ConsoleTheme.load(nameOrPath, folder: folder) } catch { fail(error.description) }
+}
+
+/// Runs the console in the real terminal until the operator quits (or SIGINT/SIGTERM, or the
+/// terminal goes away); the terminal is restored in every case.
+func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool) async {
+    let terminal = CursesTerminal(theme: theme)
+    let app = ConsoleApp(runtime: runtime, display: terminal, operatorName: operatorName, readOnly: readOnly)
+    do {
+        try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
+    } catch {
+        fail(error.description)
+    }
+    let signals = SignalWatcher { app.finish() }
+    await app.run()
+    signals.cancel()
+    terminal.stop()
+}
+
+extension CursesTerminal: Display {}

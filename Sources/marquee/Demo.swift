@@ -1,0 +1,51 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+
+extension Marquee {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The main job: the console on a demo store, with simulated buyers at work.",
+            discussion: """
+                Creates (or reuses) marquee-demo.sqlite here, seeds the demo shows, runs buyers in-process and opens the
+                console on the busiest show on sale. --speed fixes the store's clock when it is created (default ×10);
+                --fresh starts a new store.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Start a new demo store (the old one is deleted).") var fresh = false
+        @Option(help: "Seed for the buyers.") var seed: UInt64 = 1
+        @Option(help: "Simulated seconds per real second (1–60), for a new store.") var speed: Double?
+        @Option(help: ArgumentHelp("Buyer scenario: a name from demo/scenarios or a path.", valueName: "name|path")) var scenario = "steady"
+        @Option(help: ArgumentHelp("Put every demo show in this venue: a name from demo/venues or a path.", valueName: "name|path")) var venue: String?
+
+        func validate() throws {
+            if let speed, !StoreClock.speeds.contains(speed) { throw ValidationError("--speed must be between 1 and 60") }
+        }
+
+        func run() async throws {
+            let theme = loadTheme(store.theme)
+            try requireTerminal()
+            if fresh { removeStore() }
+            let exists = FileManager.default.fileExists(atPath: store.db)
+            let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue)
+            session.buyers.runContinuously()
+            await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false)
+            await session.buyers.stopAndWait()
+            session.runtime.shutdown()
+        }
+
+        /// Deletes the demo store, but only if it is a Marquee store (never someone's other file).
+        private func removeStore() {
+            guard FileManager.default.fileExists(atPath: store.db) else { return }
+            do {
+                _ = try SQLiteEventStore(path: store.db, readOnly: true)
+            } catch {
+                fail("--fresh would delete \(store.db), but: \(error.description)")
+            }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.db + suffix) }
+        }
+    }
+}
