@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
     ],
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
@@ -37,7 +38,10 @@ let package = Package(
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TerminalUI"]),
+        .testTarget(name: "ConsoleTests", dependencies: [
+            "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing",
+            .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+        ], exclude: ["__Snapshots__"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.

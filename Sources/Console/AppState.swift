@@ -15,6 +15,12 @@ public struct AppState: Sendable {
         public var section = 0
         public var row = 0
         public var seat = 0
+
+        public init(section: Int = 0, row: Int = 0, seat: Int = 0) {
+            self.section = section
+            self.row = row
+            self.seat = seat
+        }
     }
 
     /// A question the console is asking.
@@ -32,6 +38,11 @@ public struct AppState: Sendable {
     public struct Status: Hashable, Sendable {
         public var text: String
         public var isError: Bool
+
+        public init(text: String, isError: Bool) {
+            self.text = text
+            self.isError = isError
+        }
     }
 
     public var screen: Screen = .dashboard

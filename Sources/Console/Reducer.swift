@@ -59,8 +59,12 @@ public enum Reducer {
     static func run(_ command: KeyCommand, _ state: inout AppState) -> [Effect] {
         switch command {
         case .dashboard: state.screen = .dashboard
-        case .showsScreen: state.screen = .shows
-        case .failuresScreen: state.screen = .failures
+        case .showsScreen:
+            state.screen = .shows
+            if state.shows.selected == nil, !state.orderedShows.isEmpty { state.shows.selected = 0 }
+        case .failuresScreen:
+            state.screen = .failures
+            if state.failureList.selected == nil, !state.failures.isEmpty { state.failureList.selected = 0 }
         case .help: state.screen = state.screen == .help ? .dashboard : .help
         case .quit:
             state.quit = true
@@ -149,7 +153,8 @@ public enum Reducer {
     static func toggleSeat(_ state: inout AppState) -> [Effect] {
         guard let seat = state.cursorSeat, let section = seat.parts?.section, let show = state.show else { return [] }
         if state.selection.remove(seat) != nil { return [] }
-        if let taken = state.models.seats.availability(show, section: section)?.state(of: seat.rawValue) {
+        // Free seats are selected to reserve or block, blocked ones to unblock.
+        if let taken = state.models.seats.availability(show, section: section)?.state(of: seat.rawValue), taken.state != .blocked {
             return fail(&state, "\(seat) is \(taken.state.rawValue); choose a free seat (●)")
         }
         guard state.selection.count < TicketingError.maximumQuantity else {

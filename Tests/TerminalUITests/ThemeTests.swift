@@ -48,6 +48,7 @@ struct ThemeTests {
     @Test(arguments: [
         ("[slots\n\"seat.free\" = { fg = 1 }", 1, "not valid TOML"),
         ("name = \"x\"\ncolours = 3", 2, "unknown key \"colours\""),
+        ("monochrome = 1", 1, "monochrome must be true or false"),
         ("[slots]\n\"seat.fre\" = { fg = 1 }", 2, "unknown slot \"seat.fre\""),
         ("[slots]\n\n\"seat.free\" = { fg = \"grene\" }", 3, "fg \"grene\" is not a palette name or colour"),
         ("[palette]\nbad = 300", 2, "palette colour \"bad\" is not a colour"),

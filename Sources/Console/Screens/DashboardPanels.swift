@@ -24,10 +24,15 @@ struct HoldsView: Widget {
         }
         var list = state.holds
         if state.focus != .holds { list.selected = nil }
-        Table(columns: [
-            .init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("SEATS", width: .fixed(9)),
-            .init("AMOUNT", width: .fixed(10), alignRight: true), .init("", width: .fixed(7)), .init("LEFT", width: .fixed(6), alignRight: true),
-        ], rows: rows, state: list, emptyMessage: "no holds on this show").render(in: Panel.inner(area), into: &buffer)
+        let inner = Panel.inner(area)
+        // Narrow panels keep the countdown and drop the bar and the seats first.
+        let wide = inner.width >= 56
+        let columns: [Table.Column] = wide
+            ? [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("SEATS", width: .fixed(9)),
+               .init("AMOUNT", width: .fixed(10), alignRight: true), .init("", width: .fixed(7)), .init("LEFT", width: .fixed(6), alignRight: true)]
+            : [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("AMOUNT", width: .fixed(10), alignRight: true), .init("LEFT", width: .fixed(6), alignRight: true)]
+        let shown = wide ? rows : rows.map { [$0[0], $0[1], $0[3], $0[5]] }
+        Table(columns: columns, rows: shown, state: list, emptyMessage: "no holds on this show").render(in: inner, into: &buffer)
     }
 }
 

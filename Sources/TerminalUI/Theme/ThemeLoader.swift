@@ -38,9 +38,13 @@ public enum ThemeLoader {
             throw ThemeError(file: file, line: nil, problem: "not valid TOML: \(error)")
         }
         func line(of key: String) -> Int? { Self.line(of: key, in: text) }
-        for key in table.keys where !["name", "description", "palette", "slots"].contains(key) {
-            throw ThemeError(file: file, line: line(of: key), problem: "unknown key \"\(key)\"; a theme has name, description, [palette] and [slots]")
+        for key in table.keys where !["name", "description", "monochrome", "palette", "slots"].contains(key) {
+            throw ThemeError(file: file, line: line(of: key), problem: "unknown key \"\(key)\"; a theme has name, description, monochrome, [palette] and [slots]")
         }
+        if let value = table["monochrome"], value.bool == nil {
+            throw ThemeError(file: file, line: line(of: "monochrome"), problem: "monochrome must be true or false")
+        }
+        let monochrome = table["monochrome"]?.bool ?? false
         var palette: [String: Color] = [:]
         if let entries = table["palette"]?.table {
             for key in entries.keys {
@@ -56,7 +60,7 @@ public enum ThemeLoader {
         theme.name = table["name"]?.string ?? defaults.name
         guard let slots = table["slots"]?.table else {
             if table["slots"] != nil { throw ThemeError(file: file, line: line(of: "slots"), problem: "slots must be a table: [slots]") }
-            return theme
+            return monochrome ? theme.mapped(to: .none) : theme
         }
         for key in slots.keys {
             let role = StyleRole(key)
@@ -92,7 +96,8 @@ public enum ThemeLoader {
             }
             theme.styles[role] = style
         }
-        return theme
+        // A monochrome theme drops every colour, the defaults' included: only attributes remain.
+        return monochrome ? theme.mapped(to: .none) : theme
     }
 
     static func color(_ value: any TOMLValueConvertible, palette: [String: Color]) -> Color? {

@@ -1,0 +1,247 @@
+import BoxOffice
+import Console
+import EventStore
+import Foundation
+import Testing
+import TerminalUI
+import Ticketing
+
+@Suite("Console reducer: every key")
+struct ReducerTests {
+    @discardableResult
+    func press(_ state: inout AppState, _ keys: Key...) -> [Effect] {
+        keys.flatMap { Reducer.reduce(into: &state, .key($0)) }
+    }
+
+    func world(show: String = "grand-hall-sat") async throws -> AppState {
+        var state = try await ConsoleFixture.world().state
+        state.show = ShowID(show)
+        return state
+    }
+
+    @Test func theKeymapCoversEveryCommandAndGeneratesHintsAndHelp() {
+        #expect(Set(Keymap.bindings.map(\.command)) == Set(KeyCommand.allCases))
+        let keys = Keymap.bindings.flatMap(\.keys)
+        for binding in Keymap.bindings {
+            for key in binding.keys {
+                // No key is bound twice on one screen.
+                let clashes = Keymap.bindings.filter { other in other.keys.contains(key) && (other.screens.isEmpty || binding.screens.isEmpty || !other.screens.isDisjoint(with: binding.screens)) }
+                #expect(clashes.count == 1, "\(key) is bound \(clashes.count) times")
+            }
+        }
+        #expect(keys.contains(.character("r")) && keys.contains(.character("c")) && keys.contains(.character("s")) && keys.contains(.character("a")) && keys.contains(.character("x")))
+        #expect(Keymap.hints(on: .dashboard, readOnly: false).map(\.key).prefix(4) == ["?", "q", "␣", "r"])
+        #expect(!Keymap.hints(on: .dashboard, readOnly: true).contains { $0.key == "r" })
+        #expect(Keymap.active(on: .dashboard, readOnly: true).allSatisfy { !$0.writes })
+    }
+
+    @Test func screensPanelsAndQuit() async throws {
+        var state = try await world()
+        press(&state, .character("2"))
+        #expect(state.screen == .shows)
+        press(&state, .character("3"))
+        #expect(state.screen == .failures)
+        press(&state, .character("?"))
+        #expect(state.screen == .help)
+        press(&state, .function(1))
+        #expect(state.screen == .dashboard)
+        press(&state, .tab)
+        #expect(state.focus == .holds)
+        press(&state, .tab, .tab)
+        #expect(state.focus == .seats)
+        press(&state, .backTab)
+        #expect(state.focus == .feed)
+        #expect(press(&state, .character("q")) == [.quit])
+        #expect(state.quit)
+    }
+
+    @Test func arrowsAndVimKeysMoveTheCursorAcrossRowsAndSections() async throws {
+        var state = try await world()
+        press(&state, .right, .character("l"), .down, .character("j"))
+        #expect(state.cursor == .init(section: 0, row: 2, seat: 2))
+        #expect(state.cursorSeat == SeatID("Stalls-C-3"))
+        press(&state, .left, .character("h"), .up, .character("k"))
+        #expect(state.cursor == .init(section: 0, row: 0, seat: 0))
+        press(&state, .pageDown, .pageDown)
+        #expect(state.cursor.section == 2)
+        press(&state, .left)
+        #expect(state.cursor.seat == 0)
+    }
+
+    @Test func spaceSelectsFreeSeatsOnlyAndRReservesThemForACustomer() async throws {
+        var state = try await world()
+        press(&state, .right, .character(" "))
+        #expect(state.selection == [SeatID("Stalls-A-2")])
+        press(&state, .character(" "))
+        #expect(state.selection.isEmpty)
+        press(&state, .right, .right, .right, .right, .right, .character(" "))
+        #expect(state.status?.text == "Stalls-A-7 is held; choose a free seat (●)")
+        press(&state, .left, .left, .left, .left, .left, .character(" "), .right, .character(" "), .character("r"))
+        guard case .reserve(_, let seats, _, _)? = state.dialog else {
+            Issue.record("expected the reserve dialog")
+            return
+        }
+        #expect(seats == [SeatID("Stalls-A-2"), SeatID("Stalls-A-3")])
+        press(&state, .enter)
+        guard case .reserve(_, _, _, let error)? = state.dialog else { return }
+        #expect(error == "the customer's name is required")
+        let effects = press(&state, .character("A"), .character("n"), .character("n"), .enter)
+        #expect(effects == [.reserve(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-A-2"), SeatID("Stalls-A-3")], customer: "Ann")])
+        #expect(state.dialog == nil && state.selection.isEmpty)
+    }
+
+    @Test func reservingOnAShowThatIsNotOnSaleIsRefusedInPlace() async throws {
+        var state = try await world(show: "grand-hall-sun")
+        press(&state, .character(" "), .character("r"))
+        #expect(state.dialog == nil)
+        #expect(state.status == .init(text: "show grand-hall-sun is not on sale (it is submitted): approve it first", isError: true))
+        press(&state, .character("b"))
+        #expect(state.status?.isError == true)
+        press(&state, .character("r"))
+        #expect(state.dialog == nil)
+    }
+
+    @Test func bAsksQuantitySectionAndCustomer() async throws {
+        var state = try await world()
+        press(&state, .character("b"), .backspace, .character("0"), .enter)
+        guard case .best(_, _, _, _, _, let error)? = state.dialog else {
+            Issue.record("expected the best-available dialog")
+            return
+        }
+        #expect(error == "quantity must be a number from 1 to 20")
+        press(&state, .backspace, .character("4"), .tab, .character("C"), .character("i"), .character("r"), .character("c"), .character("l"), .character("e"), .tab)
+        let effects = press(&state, .character("B"), .character("o"), .enter)
+        #expect(effects == [.best(ShowID("grand-hall-sat"), quantity: 4, section: "Circle", customer: "Bo")])
+    }
+
+    @Test func pCExtendAndBlockActOnTheHighlightedHoldAndSelection() async throws {
+        var state = try await world()
+        press(&state, .tab, .down)
+        let hold = try #require(state.highlightedHold)
+        let id = ReservationID(hold.reservationId)
+        #expect(press(&state, .character("p")) == [.command(.requestPayment(id, method: .boxOffice), done: "box-office payment under way for \(id)")])
+        #expect(press(&state, .character("e")) == [.command(.extendHold(id, by: 120), done: "\(id) extended by 2 minutes")])
+        press(&state, .character("c"))
+        guard case .cancelHold(let reservation, _)? = state.dialog else {
+            Issue.record("expected the cancel confirmation")
+            return
+        }
+        #expect(reservation == id)
+        #expect(press(&state, .character("n")).isEmpty && state.dialog == nil)
+        press(&state, .character("c"))
+        #expect(press(&state, .character("y")) == [.command(.cancelReservation(id), done: "cancelled \(id)")])
+        press(&state, .tab, .tab, .right, .down, .character(" "))
+        #expect(press(&state, .character("B")) == [.command(.blockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-B-2")]), done: "blocked 1 seat")])
+        press(&state, .left, .up, .character(" "))
+        #expect(press(&state, .character("U")) == [.command(.unblockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-A-1")]), done: "unblocked 1 seat")])
+    }
+
+    @Test func showKeysActOnTheDashboardShowOrTheHighlightedRow() async throws {
+        var state = try await world(show: "blue-note-open-mic")
+        #expect(press(&state, .character("s")) == [.command(.submitShow(ShowID("blue-note-open-mic")), done: "submitted blue-note-open-mic for approval")])
+        press(&state, .character("2"))
+        let first = try #require(state.targetShow)
+        #expect(first.status == "submitted")
+        #expect(press(&state, .character("a")) == [.command(.approveShow(ShowID(first.id)), done: "approved \(first.id): on sale")])
+        #expect(press(&state, .character("o")) == [.command(.reopenShow(ShowID(first.id)), done: "reopened \(first.id) as a draft")])
+        #expect(press(&state, .character("z")) == [.command(.closeSales(ShowID(first.id)), done: "closed sales for \(first.id)")])
+        press(&state, .down)
+        #expect(state.targetShow?.id != first.id)
+    }
+
+    @Test func xRefusesAnEmptyReasonInPlaceAndRejectsWithOne() async throws {
+        var state = try await world()
+        press(&state, .character("2"), .character("x"), .character(" "), .enter)
+        guard case .reject(_, _, let error)? = state.dialog else {
+            Issue.record("expected the reject dialog to stay open")
+            return
+        }
+        #expect(error == TicketingError.emptyReason.description)
+        let show = try #require(state.targetShow)
+        let effects = press(&state, .character("L"), .character("a"), .character("t"), .character("e"), .enter)
+        #expect(effects == [.command(.rejectShow(ShowID(show.id), reason: "Late"), done: "rejected \(show.id)")])
+    }
+
+    @Test func cancellingAShowNeedsItsIdTyped() async throws {
+        var state = try await world(show: "blue-note-thu")
+        press(&state, .character("X"), .character("n"), .character("o"), .enter)
+        guard case .cancelShow(_, _, let error)? = state.dialog else {
+            Issue.record("expected the typed confirmation")
+            return
+        }
+        #expect(error == "type blue-note-thu exactly to confirm")
+        press(&state, .escape)
+        press(&state, .character("X"))
+        let effects = "blue-note-thu".map { Reducer.reduce(into: &state, .key(.character($0))) }.flatMap { $0 } + press(&state, .enter)
+        #expect(effects == [.command(.cancelShow(ShowID("blue-note-thu"), reason: nil), done: "cancelled blue-note-thu; its sales are being refunded")])
+    }
+
+    @Test func showSwitchingFeedFollowFilterAndDetails() async throws {
+        var state = try await world()
+        press(&state, .character(">"))
+        #expect(state.show != ShowID("grand-hall-sat"))
+        press(&state, .character("<"))
+        #expect(state.show == ShowID("grand-hall-sat"))
+        press(&state, .character("f"))
+        #expect(!state.following)
+        press(&state, .character("f"))
+        #expect(state.following)
+        press(&state, .character("/"), .character("H"), .character("e"), .character("l"), .character("d"), .enter)
+        #expect(state.feedFilter == "Held")
+        #expect(state.visibleFeed.allSatisfy { $0.type.contains("Held") || $0.stream.lowercased().contains("held") })
+        #expect(press(&state, .enter) == [.seatHistory(ShowID("grand-hall-sat"), SeatID("Stalls-A-1"))])
+        press(&state, .backTab)
+        let entry = try #require(state.visibleFeed.first)
+        #expect(press(&state, .enter) == [.eventDetails(position: entry.position)])
+        _ = Reducer.reduce(into: &state, .detailsLoaded(title: "#1", lines: ["x"]))
+        press(&state, .escape)
+        #expect(state.dialog == nil)
+        press(&state, .character("2"), .enter)
+        guard case .details? = state.dialog else {
+            Issue.record("expected show details")
+            return
+        }
+    }
+
+    @Test func failureKeysRetryAndSkipTheHighlightedFailure() async throws {
+        var state = try await world()
+        let failure = FailureRecordFixture.make()
+        _ = Reducer.reduce(into: &state, .modelsUpdated(state.models, head: 1, lag: 0, failures: [failure]))
+        press(&state, .character("3"))
+        #expect(press(&state, .character("R")) == [.retryFailure(id: failure.id, subscriber: "holds")])
+        #expect(press(&state, .character("S")) == [.skipFailure(id: failure.id, subscriber: "holds")])
+    }
+
+    @Test func readOnlyRefusesEveryWriteKeyWithAClearMessage() async throws {
+        var state = try await world()
+        state.readOnly = true
+        for key in Keymap.bindings.filter(\.writes).flatMap(\.keys) {
+            state.status = nil
+            state.screen = .dashboard
+            let effects = Reducer.reduce(into: &state, .key(key))
+            #expect(effects.isEmpty && state.dialog == nil, "\(key)")
+            if Keymap.command(for: key, on: .dashboard, readOnly: true) != nil {
+                #expect(state.status?.text.hasPrefix("read-only") == true, "\(key)")
+            }
+        }
+    }
+
+    @Test func aClickOnASeatSelectsItAndAClickOnAPanelFocusesIt() async throws {
+        var state = try await world()
+        _ = Reducer.reduce(into: &state, .resized(width: 120, height: 40))
+        press(&state, .mouse(x: 5, y: 4))
+        #expect(state.cursor == .init(section: 0, row: 1, seat: 1))
+        #expect(state.selection == [SeatID("Stalls-B-2")])
+        press(&state, .mouse(x: 80, y: 5))
+        #expect(state.focus == .holds)
+        press(&state, .mouse(x: 10, y: 32))
+        #expect(state.focus == .feed)
+    }
+}
+
+enum FailureRecordFixture {
+    static func make() -> FailureRecord {
+        FailureRecord(id: 7, subscriber: "holds", position: 12, eventType: "SeatsHeld", error: "boom", attempts: 8,
+                          firstAttemptAt: ConsoleFixture.start, lastAttemptAt: ConsoleFixture.start)
+    }
+}

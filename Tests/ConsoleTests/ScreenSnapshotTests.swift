@@ -1,0 +1,70 @@
+import BoxOffice
+import Console
+import Foundation
+import SnapshotTesting
+import Testing
+import TerminalUI
+import Ticketing
+
+/// Every screen as text and style layer. Re-record after an intended change with
+/// `SNAPSHOT_TESTING_RECORD=all swift test --filter ScreenSnapshotTests` and review the diff.
+@Suite("Screen snapshots", .serialized)
+struct ScreenSnapshotTests {
+    func press(_ state: inout AppState, _ keys: [Key]) {
+        for key in keys { _ = Reducer.reduce(into: &state, .key(key)) }
+    }
+
+    @Test(arguments: ["default", "mono"])
+    func dashboard(_ themeName: String) async throws {
+        let world = try await ConsoleFixture.world()
+        var state = world.state
+        state.show = ShowID("grand-hall-sat")
+        press(&state, [.right, .right, .down, .character(" "), .right, .character(" ")])
+        let theme = try ConsoleFixture.theme(themeName)
+        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "120x40-\(themeName)")
+        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "80x24-\(themeName)")
+    }
+
+    @Test func arenaDashboardAt200x60() async throws {
+        let world = try await ConsoleFixture.world()
+        var state = world.state
+        state.show = ShowID("harbour-live-fri")
+        press(&state, [.tab])
+        assertSnapshot(of: screen(state, width: 200, height: 60), as: .screen(try ConsoleFixture.theme("default")), named: "arena")
+    }
+
+    @Test(arguments: ["shows", "failures", "help"])
+    func otherScreens(_ name: String) async throws {
+        let world = try await ConsoleFixture.world()
+        var state = world.state
+        press(&state, [.character(name == "shows" ? "2" : name == "failures" ? "3" : "?")])
+        let theme = try ConsoleFixture.theme("default")
+        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "\(name)-120x40")
+        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "\(name)-80x24")
+    }
+
+    @Test func dialogs() async throws {
+        let world = try await ConsoleFixture.world()
+        let theme = try ConsoleFixture.theme("default")
+        var reject = world.state
+        press(&reject, [.character("2"), .character("x"), .character("N"), .character("o")])
+        assertSnapshot(of: screen(reject, width: 120, height: 40), as: .screen(theme), named: "reject")
+        var reserve = world.state
+        reserve.show = ShowID("grand-hall-sat")
+        press(&reserve, [.right, .down, .character(" "), .right, .character(" "), .character("r"), .character("A"), .character("n"), .character("n")])
+        assertSnapshot(of: screen(reserve, width: 120, height: 40), as: .screen(theme), named: "reserve")
+        var cancel = world.state
+        cancel.show = ShowID("grand-hall-sat")
+        press(&cancel, [.tab, .character("c")])
+        assertSnapshot(of: screen(cancel, width: 120, height: 40), as: .screen(theme), named: "cancel")
+    }
+
+    @Test func tooSmallAndReadOnly() async throws {
+        let world = try await ConsoleFixture.world()
+        let theme = try ConsoleFixture.theme("default")
+        assertSnapshot(of: screen(world.state, width: 79, height: 30), as: .screen(theme), named: "too-small")
+        var readOnly = world.state
+        readOnly.readOnly = true
+        assertSnapshot(of: screen(readOnly, width: 120, height: 40), as: .screen(theme), named: "read-only")
+    }
+}
