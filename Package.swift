@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI"]),
         // The operator console: theme defaults, screens, the reducer and its keymap.
         .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
+        // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
+        .target(name: "CProcess"),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
@@ -45,7 +47,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,6 +34,7 @@ struct BinaryRunner {
         private let group = DispatchGroup()
 
         init(_ arguments: [String]) throws {
+            try BinaryRunner.checkFresh()
             process.executableURL = URL(fileURLWithPath: BinaryRunner.executable)
             process.arguments = arguments
             process.standardOutput = out
@@ -65,4 +66,26 @@ struct BinaryRunner {
     }
 
     static func run(_ arguments: [String]) throws -> Outcome { try Running(arguments).wait() }
+
+    /// `swift test` builds the binary on a clean checkout but does not relink it after a change
+    /// to the libraries it is made of; a binary older than their objects is stale, so say so.
+    static func checkFresh() throws {
+        let manager = FileManager.default
+        let folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        guard let binaryDate = try? manager.attributesOfItem(atPath: executable)[.modificationDate] as? Date else { return }
+        for target in ["Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "marquee"] {
+            let objects = folder.appendingPathComponent("\(target).build")
+            for name in (try? manager.contentsOfDirectory(atPath: objects.path)) ?? [] where name.hasSuffix(".o") {
+                let date = try? manager.attributesOfItem(atPath: objects.appendingPathComponent(name).path)[.modificationDate] as? Date
+                if let date, date.timeIntervalSince(binaryDate) > 5 {
+                    throw StaleBinary(message: "\(executable) is older than \(target)/\(name); run `swift build` before `swift test`")
+                }
+            }
+        }
+    }
+
+    struct StaleBinary: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
 }

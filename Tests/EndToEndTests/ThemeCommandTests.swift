@@ -23,3 +23,18 @@ struct ThemeCommandTests {
         #expect(noTerminal.stderr.contains("events --follow"))
     }
 }
+
+@Suite("Full-screen commands without a terminal")
+struct NoTerminalTests {
+    @Test func demoAndConsoleRefuseWithoutATerminalAndNameUnknownThemes() throws {
+        let folder = NSTemporaryDirectory() + "marquee-noterm-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let demo = try BinaryRunner.run(["demo", "--db", folder + "/demo.sqlite"])
+        #expect(demo.status == 2)
+        #expect(demo.stderr.contains("not a terminal") && demo.stderr.contains("marquee events --follow"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/demo.sqlite"))
+        let theme = try BinaryRunner.run(["console", "--db", folder + "/demo.sqlite", "--theme", "neon"])
+        #expect(theme.status == 2)
+        #expect(theme.stderr.contains("no such theme; available: default, high-contrast, light, mono"))
+    }
+}

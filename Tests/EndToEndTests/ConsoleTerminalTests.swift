@@ -1,0 +1,176 @@
+import BoxOffice
+import EventStore
+import Foundation
+import Testing
+import Ticketing
+
+/// The real console in tmux: keys pressed by name, the screen read back, and the log checked
+/// with `marquee events --json` after each action.
+@Suite("The console in a real terminal", .serialized)
+struct ConsoleTerminalTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A store with the demo shows and no buyers, so the screen changes only when we act.
+    func seededStore() async throws -> (folder: String, path: String) {
+        let folder = NSTemporaryDirectory() + "marquee-tmux-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/store.sqlite"
+        let store = try SQLiteEventStore(path: path)
+        let box = BoxOffice(store: store)
+        try await DemoSeeder.seed(DemoCatalog(folder: Self.repository.appendingPathComponent("demo")), into: box)
+        box.close()
+        return (folder, path)
+    }
+
+    func console(_ folder: String, _ path: String, extra: String = "") throws -> Tmux {
+        try Tmux(command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(BinaryRunner.executable) console --db \(path) --operator ana \(extra); echo EXITED $?; stty -a | grep -o ' echo '; sleep 60", folder: folder)
+    }
+
+    func events(_ path: String, type: String) throws -> [[String: Any]] {
+        let out = try BinaryRunner.run(["events", "--db", path, "--json", "--type", type])
+        return out.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    func data(_ event: [String: Any]) -> [String: Any] { event["data"] as? [String: Any] ?? [:] }
+
+    /// Switches the dashboard until the header names `show`.
+    func open(_ tmux: Tmux, _ name: String) {
+        for _ in 0..<8 {
+            if tmux.screen().split(separator: "\n").first?.contains(name) == true { return }
+            tmux.send(">")
+            usleep(150_000)
+        }
+    }
+
+    @Test func theMissionKeysWorkAndTheScreenAgreesWithTheLog() async throws {
+        let (folder, path) = try await seededStore()
+        let tmux = try console(folder, path)
+        #expect(tmux.wait(for: "SEAT MAP").found)
+        #expect(tmux.wait(for: "● free").found)
+
+        // a: approve the oldest submitted show from the shows screen.
+        tmux.send("2")
+        #expect(tmux.wait(for: "waiting for approval").found)
+        tmux.send("a")
+        #expect(tmux.wait(for: "✔ approved grand-hall-sun").found)
+        #expect(try events(path, type: "ShowApproved").contains { data($0)["showId"] as? String == "grand-hall-sun" })
+
+        // x: reject the next one; an empty reason is refused in place.
+        tmux.send("x")
+        #expect(tmux.wait(for: "Why is it rejected?").found)
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "a reason is required").found)
+        tmux.type("Clashes with the gala")
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "✔ rejected harbour-comedy-sat").found)
+        let rejected = try events(path, type: "ShowRejected")
+        #expect(rejected.map { data($0)["reason"] as? String } == ["Clashes with the gala"])
+
+        // s: submit the draft, from the dashboard.
+        tmux.send("1")
+        open(tmux, "Open Mic")
+        tmux.send("s")
+        #expect(tmux.wait(for: "✔ submitted blue-note-open-mic").found)
+
+        // space + r: reserve two seats chosen on the map.
+        open(tmux, "The Nutcracker")
+        tmux.send("l", "Space", "l", "Space")
+        #expect(tmux.wait(for: "◉ 2 selected").found)
+        tmux.send("r")
+        #expect(tmux.wait(for: "Customer name").found)
+        tmux.type("Ann Lee")
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "for Ann Lee until").found)
+        let held = try events(path, type: "SeatsHeld")
+        #expect(held.map { data($0)["seats"] as? [String] } == [["Stalls-A-2", "Stalls-A-3"]])
+        #expect(tmux.wait(for: "Ann Lee").screen.contains("HOLDS 1"))
+
+        // b: best available four.
+        tmux.send("b")
+        #expect(tmux.wait(for: "Best available").found)
+        tmux.send("BSpace")
+        tmux.type("4")
+        tmux.send("Tab", "Tab")
+        tmux.type("Bo Chan")
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "for Bo Chan until").found)
+        #expect(try events(path, type: "SeatsHeld").count == 2)
+
+        // p: take payment for the highlighted (soonest) hold; the saga in the console confirms it.
+        tmux.send("Tab", "p")
+        #expect(tmux.wait(for: "box-office payment under way").found)
+        #expect(tmux.wait(for: "sold 2", timeout: 20).found)
+        #expect(try events(path, type: "ReservationConfirmed").count == 1)
+
+        // c: cancel the other hold, after a y/n question.
+        tmux.send("c")
+        #expect(tmux.wait(for: "Its seats go back on sale").found)
+        tmux.send("y")
+        #expect(tmux.wait(for: "✔ cancelled R-").found)
+        let cancelled = try events(path, type: "ReservationCancelled")
+        #expect(cancelled.count == 1 && (data(cancelled[0])["customer"] == nil))
+        #expect(tmux.wait(for: "HOLDS 0").found)
+
+        // q leaves the terminal as it was.
+        tmux.send("q")
+        let after = tmux.wait(for: "\n echo")
+        #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
+    }
+
+    @Test func aSecondConsoleSeesTheFirstOnesReservationLive() async throws {
+        let (folder, path) = try await seededStore()
+        let first = try console(folder, path)
+        let second = try console(folder, path, extra: "--read-only")
+        #expect(first.wait(for: "SEAT MAP").found && second.wait(for: "READ-ONLY").found)
+        open(first, "The Nutcracker")
+        first.send("Space", "r")
+        #expect(first.wait(for: "Customer name").found)
+        first.type("Zoë Ito")
+        first.send("Enter")
+        let start = Date()
+        let seen = second.wait(for: "Zoë Ito", timeout: 20)
+        print("second console saw the reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")
+        #expect(seen.found)
+        // A write key in the read-only console is refused with a message.
+        second.send("2", "a")
+        #expect(second.wait(for: "read-only").found)
+        first.send("q")
+        second.send("q")
+        #expect(first.wait(for: "EXITED 0").found && second.wait(for: "EXITED 0").found)
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        let (folder, path) = try await seededStore()
+        let tmux = try console(folder, path)
+        #expect(tmux.wait(for: "SEAT MAP").found)
+        let pid = try #require(Self.pid(ofConsoleOn: path))
+        kill(pid, SIGTERM)
+        let after = tmux.wait(for: "\n echo")
+        #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
+    }
+
+    @Test func aTooSmallTerminalSaysSoUntilItGrows() async throws {
+        let (folder, path) = try await seededStore()
+        let tmux = try Tmux(command: "LANG=C.UTF-8 \(BinaryRunner.executable) console --db \(path); sleep 60", width: 70, height: 20, folder: folder)
+        #expect(tmux.wait(for: "terminal too small: need 80×24, have 70×20").found)
+        tmux.run(["resize-window", "-t", "main", "-x", "120", "-y", "40"])
+        #expect(tmux.wait(for: "SEAT MAP").found)
+        tmux.send("q")
+    }
+
+    /// The pid of the `marquee console` process using this store (not the tmux server).
+    static func pid(ofConsoleOn path: String) -> pid_t? {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = pid_t(entry),
+                      let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8), comm.hasPrefix("marquee"),
+                      let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                      String(decoding: cmdline, as: UTF8.self).contains(path) else { continue }
+                return pid
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+}
