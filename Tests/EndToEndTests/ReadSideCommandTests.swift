@@ -86,6 +86,31 @@ struct ReadSideCommandTests {
         #expect(unknown.stderr.contains("choose one of availableSeats"))
     }
 
+    @Test func showsAndHoldsPrintTheContractJSONAndPayTakesMoneyAtTheBoxOffice() async throws {
+        let (path, _) = try await store()
+        let shows = try BinaryRunner.run(["shows", "--db", path, "--json"])
+        #expect(shows.status == 0)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(shows.stdout.utf8)) as? [[String: Any]])
+        #expect(list.count == 1)
+        let show = list[0]
+        #expect(Set(show.keys) == ["id", "name", "status", "capacity", "available", "held", "sold", "blocked", "revenueMinor", "currency"])
+        #expect(show["status"] as? String == "approved")
+        let counts = ["available", "held", "sold", "blocked"].compactMap { show[$0] as? Int }
+        #expect(counts.reduce(0, +) == show["capacity"] as? Int)
+        #expect(show["revenueMinor"] as? Int == 4000)
+        let holds = try BinaryRunner.run(["holds", "--db", path, "--json"])
+        let held = try #require(try JSONSerialization.jsonObject(with: Data(holds.stdout.utf8)) as? [[String: Any]])
+        #expect(held.count == 1)
+        #expect(held.first?["customer"] as? String == "Cy")
+        let reservation = try #require(held.first?["reservationId"] as? String)
+        let paid = try BinaryRunner.run(["pay", reservation, "--db", path])
+        #expect(paid.status == 0, "\(paid.stderr)")
+        #expect(paid.stdout.contains("paid: \(reservation) is confirmed"))
+        let again = try BinaryRunner.run(["pay", reservation, "--db", path])
+        #expect(again.status == 1)
+        #expect(try BinaryRunner.run(["holds", "--db", path]).stdout == "no active holds\n")
+    }
+
     @Test func failuresListsAndRefusesUnknownIDs() async throws {
         let (path, store) = try await store()
         #expect(try BinaryRunner.run(["failures", "--db", path]).stdout == "no open failures\n")

@@ -1,0 +1,57 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+import Ticketing
+
+extension Marquee {
+    struct Pay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take payment at the box office for a held reservation, and wait for the outcome.",
+            discussion: "Runs the saga until the payment settles (or --wait seconds pass; a running console or simulator then settles it)."
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The reservation's id, e.g. R-7KQ2M9XA.") var reservation: String
+        @Option(help: "Wall-clock seconds to wait for the payment to settle.") var wait: Double = 15
+
+        func run() async throws {
+            guard !store.readOnly else { fail("taking payment writes to the store, and --read-only forbids writes; drop --read-only") }
+            let id = ReservationID(reservation)
+            let events: SQLiteEventStore
+            let clock: StoreClock
+            do {
+                events = try SQLiteEventStore(path: store.db, create: false)
+                clock = try StoreClock.attach(events, speed: nil)
+            } catch let error as EventStoreError {
+                fail(error.description)
+            } catch let error as StoreClockError {
+                fail(error.description)
+            }
+            let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed)
+            do { try runtime.start() } catch { fail("cannot start: \(error)") }
+            defer { runtime.shutdown() }
+            do throws(BoxOfficeError) {
+                _ = try await runtime.box.execute(.requestPayment(id, method: .boxOffice), CommandContext(actor: store.actor))
+            } catch {
+                FileHandle.standardError.write(Data("marquee: \(error.description)\n".utf8))
+                throw ExitCode(error.isRefusal ? 1 : 2)
+            }
+            let deadline = Date().addingTimeInterval(wait)
+            while Date() < deadline {
+                let types = (try? events.read(stream: StreamRef.reservation(id).name).map(\.type)) ?? []
+                if types.contains("ReservationConfirmed") {
+                    print("paid: \(id) is confirmed")
+                    return
+                }
+                if types.contains("ReservationCompensated") || types.contains("ReservationExpired") {
+                    let reason = types.contains("ReservationExpired") ? "the hold expired first" : "the payment was declined"
+                    FileHandle.standardError.write(Data("marquee: \(id) was not paid: \(reason); its seats are back on sale\n".utf8))
+                    throw ExitCode(1)
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            print("payment requested for \(id); a running console or simulator will settle it")
+        }
+    }
+}
