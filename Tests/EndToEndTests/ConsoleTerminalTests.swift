@@ -117,6 +117,30 @@ struct ConsoleTerminalTests {
         #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
     }
 
+    @Test func theDemoRunsLiveWithBuyersAndTakesTheOperatorsCommands() async throws {
+        let folder = NSTemporaryDirectory() + "marquee-demo-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/demo.sqlite"
+        let scenario = Self.repository.appendingPathComponent("Tests/EndToEndTests/Fixtures/trickle.json").path
+        let tmux = try Tmux(command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(BinaryRunner.executable) demo --db \(path) --seed 3 --speed 5 --scenario \(scenario) --operator ana; echo EXITED $?; sleep 60", folder: folder)
+        for panel in ["SEAT MAP", "HOLDS", "SALES", "FEED", "● free"] { #expect(tmux.wait(for: panel).found, "\(panel)") }
+        #expect(tmux.wait(for: "ShowApproved").found)
+        tmux.send("2", "a")
+        #expect(tmux.wait(for: "✔ approved grand-hall-sun").found)
+        tmux.send("1")
+        open(tmux, "Swan Lake")
+        tmux.send("b", "BSpace")
+        tmux.type("4")
+        tmux.send("Tab", "Tab")
+        tmux.type("Dee Moss")
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "for Dee Moss until").found)
+        let held = try events(path, type: "ReservationRequested").filter { data($0)["customer"] as? String == "Dee Moss" }
+        #expect(held.count == 1 && (data(held[0])["seats"] as? [String])?.count == 4)
+        tmux.send("q")
+        #expect(tmux.wait(for: "EXITED 0", timeout: 30).found)
+    }
+
     @Test func aSecondConsoleSeesTheFirstOnesReservationLive() async throws {
         let (folder, path) = try await seededStore()
         let first = try console(folder, path)
