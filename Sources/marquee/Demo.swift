@@ -30,11 +30,16 @@ extension Marquee {
             try requireTerminal()
             if fresh { removeStore() }
             let exists = FileManager.default.fileExists(atPath: store.db)
+            let logger = startLogging(store: store)
             let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue)
+            logBusNotices(session.runtime, logger)
+            logger.info("demo on \(store.db): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()
             await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false)
             await session.buyers.stopAndWait()
             session.runtime.shutdown()
+            let summary = session.buyers.summary
+            logger.info("demo closed: \(summary.buyers) buyers, \(summary.commands) commands, \(summary.refusals) refused, \(summary.failures) failed")
         }
 
         /// Deletes the demo store, but only if it is a Marquee store (never someone's other file).

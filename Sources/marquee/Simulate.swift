@@ -26,7 +26,9 @@ extension Marquee {
         }
 
         func run() async throws {
+            let logger = startLogging(store: store)
             let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed)
+            logBusNotices(session.runtime, logger)
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
             let started = Date()
             session.buyers.runContinuously()
@@ -38,6 +40,7 @@ extension Marquee {
             let summary = session.buyers.summary
             let events = head - startHead
             let lag = session.runtime.bus.statuses.map(\.lag).max() ?? 0
+            logger.info("simulate: \(summary.buyers) buyers, \(summary.commands) commands, \(summary.refusals) refused, \(events) events")
             print("""
                 simulated \(session.scenario.name) at ×\(StoreClockError.format(session.clock.speed)) for \(String(format: "%.1f", elapsed)) s: \
                 \(summary.buyers) buyers, \(summary.commands) commands (\(summary.refusals) refused, \(summary.failures) failed), \

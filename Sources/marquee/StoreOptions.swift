@@ -18,6 +18,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Console theme: a name from Themes/ or a path to a .toml file.", valueName: "name|path"))
     var theme = "default"
 
+    @Option(help: ArgumentHelp("Log file for long-running commands. Default: beside the store (marquee-demo.log).", valueName: "path"))
+    var log: String?
+
     var actor: String {
         if let operatorName, !operatorName.isEmpty { return operatorName }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
@@ -66,9 +69,17 @@ struct StoreOptions: ParsableArguments {
             let result = try await command(box, CommandContext(actor: actor))
             print(result.duplicate ? "already done (positions \(result.positions.map(String.init).joined(separator: ", ")))" : describe(result))
         } catch {
-            FileHandle.standardError.write(Data("marquee: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("marquee: \(error.description)\(nearby(error, box.store))\n".utf8))
             throw ExitCode(error.isRefusal ? 1 : 2)
         }
+    }
+
+    /// For an unknown show, the shows that do exist.
+    private func nearby(_ error: BoxOfficeError, _ store: any EventStore) -> String {
+        guard case .refused(.showNotFound) = error, let models = store as? any ReadModelStorage,
+              let rows = try? models.loadRows(of: "showQueue").rows else { return "" }
+        let ids = rows.keys.sorted()
+        return ids.isEmpty ? " (this store has no shows yet)" : " (shows here: \(ids.prefix(12).joined(separator: ", ")))"
     }
 }
 
