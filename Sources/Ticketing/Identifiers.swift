@@ -1,14 +1,26 @@
-/// A show's identifier: a lowercase slug such as `grand-hall-sat`.
-public struct ShowID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+/// An identifier that is a string on the wire: coded as a bare JSON string, ordered and printed
+/// as its raw value.
+public protocol StringIdentifier: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    var rawValue: String { get }
+    init(_ rawValue: String)
+}
+
+extension StringIdentifier {
+    public init(from decoder: any Decoder) throws { self.init(try decoder.singleValueContainer().decode(String.self)) }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
+
     public var description: String { rawValue }
-    public static func < (lhs: ShowID, rhs: ShowID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A show's identifier: a lowercase slug such as `grand-hall-sat`.
+public struct ShowID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
     /// Whether the id is a slug: 1–64 characters of `a-z`, `0-9` and inner hyphens.
     public var isValidSlug: Bool {
@@ -19,16 +31,9 @@ public struct ShowID: Hashable, Comparable, Sendable, Codable, CustomStringConve
 }
 
 /// A reservation's identifier: short, typeable and unique across processes (`R-7KQ2M9XA`).
-public struct ReservationID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct ReservationID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (lhs: ReservationID, rhs: ReservationID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The id of the single payment taken for this reservation (`R-7KQ2M9XA` → `P-7KQ2M9XA`).
     public var paymentID: PaymentID {
@@ -37,29 +42,16 @@ public struct ReservationID: Hashable, Comparable, Sendable, Codable, CustomStri
 }
 
 /// A payment's identifier; one payment per reservation, derived from the reservation's id.
-public struct PaymentID: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct PaymentID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
 }
 
 /// A seat's identifier, `Section-Row-Number` (`Stalls-A-12`).
-public struct SeatID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct SeatID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(section: String, row: String, number: Int) { rawValue = "\(section)-\(row)-\(number)" }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (lhs: SeatID, rhs: SeatID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The seat's parts, when the id has the `Section-Row-Number` shape.
     public var parts: (section: String, row: String, number: Int)? {

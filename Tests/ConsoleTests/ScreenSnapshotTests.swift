@@ -38,9 +38,11 @@ struct ScreenSnapshotTests {
         let world = try await ConsoleFixture.world()
         var state = world.state
         press(&state, [.character(name == "shows" ? "2" : name == "failures" ? "3" : "?")])
-        let theme = try ConsoleFixture.theme("default")
-        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "\(name)-120x40")
-        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "\(name)-80x24")
+        for themeName in ["default", "mono"] {
+            let theme = try ConsoleFixture.theme(themeName)
+            assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "\(name)-120x40-\(themeName)")
+            assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "\(name)-80x24-\(themeName)")
+        }
     }
 
     @Test func dialogs() async throws {
