@@ -9,6 +9,7 @@ extension EventBus {
         pumpLock.lock()
         var advanced = false
         defer {
+            if advanced { for slot in slots { slot.subscriber.caughtUp() } }
             publish()
             pumpLock.unlock()
             if advanced { announce() }

@@ -14,4 +14,10 @@ public protocol EventSubscriber: AnyObject {
     func commit(through position: Int64) throws
     /// Moves past a position the operator chose to skip.
     func skipped(through position: Int64)
+    /// The bus has fed every event there is for now (a moment to publish what changed).
+    func caughtUp()
+}
+
+extension EventSubscriber {
+    public func caughtUp() {}
 }

@@ -15,6 +15,8 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     // Only the bus thread touches `rows` and `position`; `published` is the shared copy.
     private var rows = RowSet<P.Row>()
     private var position: Int64 = 0
+    private var unpublished = false
+    private var lastPublished = DispatchTime.now()
     private let published = Mutex((rows: RowSet<P.Row>(), position: Int64(0)))
     /// Called on the bus thread after each event is folded (the saga derives its next steps here).
     var afterApply: ((DomainEvent, RowSet<P.Row>) -> Void)?
@@ -53,7 +55,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     public func commit(through position: Int64) throws {
         self.position = max(self.position, position)
         guard persists else {
-            publish()
+            publishSoon()
             return
         }
         let changes = try rows.takeChanges(encoder)
@@ -65,7 +67,22 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             for key in changes.deleted { rows.markChanged(key) }
             throw error
         }
-        publish()
+        publishSoon()
+    }
+
+    public func caughtUp() {
+        if unpublished { publish() }
+    }
+
+    /// Publishing hands readers a copy, and the next change then copies every row; under a
+    /// rush that would be per batch, so commits publish at most every 50 ms and the rest waits
+    /// for the bus to catch up.
+    private func publishSoon() {
+        if DispatchTime.now().uptimeNanoseconds - lastPublished.uptimeNanoseconds >= 50_000_000 {
+            publish()
+        } else {
+            unpublished = true
+        }
     }
 
     public func skipped(through position: Int64) {
@@ -76,6 +93,8 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     private func publish() {
         let current = (rows, position)
         published.withLock { $0 = current }
+        unpublished = false
+        lastPublished = DispatchTime.now()
     }
 }
 

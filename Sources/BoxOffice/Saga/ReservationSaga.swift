@@ -56,6 +56,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     public func handle(_ event: RecordedEvent) throws { try ledger.handle(event) }
     public func commit(through position: Int64) throws { try ledger.commit(through: position) }
     public func skipped(through position: Int64) { ledger.skipped(through: position) }
+    public func caughtUp() { ledger.caughtUp() }
 
     /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
     private func derive(_ rows: RowSet<SagaLedger.Entry>, _ key: String?) {
