@@ -51,6 +51,8 @@ public struct AppState: Sendable {
     public var head: Int64 = 0
     public var lag: Int64 = 0
     public var failures: [FailureRecord] = []
+    /// The bus's recent retries, failures and skips.
+    public var notices: [EventBus.Notice] = []
     public var now: Date
     public var timeZone: TimeZone
     public var speed: Double

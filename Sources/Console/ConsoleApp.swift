@@ -44,7 +44,7 @@ public final class ConsoleApp: @unchecked Sendable {
             let statuses = runtime.bus.statuses
             let stopped = statuses.contains { if case .stopped = $0.state { true } else { false } }
             let failures = stopped ? ((try? runtime.store.failures(includeResolved: false)) ?? []) : []
-            continuation.yield(.modelsUpdated(runtime.read.snapshot(), head: runtime.bus.headPosition, lag: statuses.map(\.lag).max() ?? 0, failures: failures))
+            continuation.yield(.modelsUpdated(runtime.read.snapshot(), head: runtime.bus.headPosition, lag: statuses.map(\.lag).max() ?? 0, failures: failures, notices: runtime.bus.notices))
         }
         runtime.bus.onAdvance(publish)
         publish()

@@ -22,7 +22,8 @@ public enum Effect: Hashable, Sendable {
 /// Something that happened: a key, new read models, the clock, a command's outcome, a resize.
 public enum Action: Sendable {
     case key(Key)
-    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord])
+    /// New read models; `notices` are the bus's retries, failures and skips, shown in the feed.
+    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord], notices: [EventBus.Notice] = [])
     case tick(Date)
     case commandSucceeded(String)
     case commandFailed(String)

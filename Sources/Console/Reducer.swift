@@ -8,8 +8,9 @@ import Ticketing
 public enum Reducer {
     public static func reduce(into state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
-        case .modelsUpdated(let models, let head, let lag, let failures):
+        case .modelsUpdated(let models, let head, let lag, let failures, let notices):
             state.models = models
+            state.notices = notices
             state.head = head
             state.lag = lag
             state.failures = failures

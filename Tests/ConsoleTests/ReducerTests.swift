@@ -212,6 +212,17 @@ struct ReducerTests {
         #expect(press(&state, .character("S")) == [.skipFailure(id: failure.id, subscriber: "holds")])
     }
 
+    @Test func busRetriesFailuresAndSkipsShowInTheFeed() async throws {
+        var state = try await world()
+        let notice = EventBus.Notice(at: state.now, subscriber: "holds", message: "stopped at #12 (SeatsHeld) after 8 attempts: boom")
+        _ = Reducer.reduce(into: &state, .modelsUpdated(state.models, head: 12, lag: 0, failures: [FailureRecordFixture.make()], notices: [notice]))
+        let lines = screen(state, width: 120, height: 40).lines
+        let feedTop = try #require(lines.firstIndex { $0.hasPrefix("┌ FEED") })
+        #expect(lines[feedTop + 1].contains("⚠ holds: stopped at #12 (SeatsHeld) after 8 attempts: boom"))
+        let cell = screen(state, width: 120, height: 40)[10, feedTop + 1]
+        #expect(cell.role.name == "feed.type.failure")
+    }
+
     @Test func readOnlyRefusesEveryWriteKeyWithAClearMessage() async throws {
         var state = try await world()
         state.readOnly = true

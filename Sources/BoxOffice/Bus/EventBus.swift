@@ -56,6 +56,12 @@ public final class EventBus: @unchecked Sendable {
         public var at: Date
         public var subscriber: String
         public var message: String
+
+        public init(at: Date, subscriber: String, message: String) {
+            self.at = at
+            self.subscriber = subscriber
+            self.message = message
+        }
     }
 
     final class Slot {

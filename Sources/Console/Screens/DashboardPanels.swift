@@ -80,14 +80,23 @@ struct FeedView: Widget {
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
         let entries = state.visibleFeed
+        // Bus notices (a subscriber retrying, stopped, skipped) from the last ten minutes lead the feed.
+        let notices = state.notices.filter { state.now.timeIntervalSince($0.at) < 600 }.suffix(3).reversed()
+        var top = inner.y
+        for notice in notices where top < inner.bottom - 1 {
+            Label("\(Format.clock(notice.at, state.timeZone)) ⚠ \(notice.subscriber): \(sanitize(notice.message))", role: "feed.type.failure")
+                .render(in: Rect(x: inner.x, y: top, width: inner.width, height: 1), into: &buffer)
+            top += 1
+        }
+        let rest = Rect(x: inner.x, y: top, width: inner.width, height: inner.bottom - top)
         var list = state.following ? ListState(selected: state.focus == .feed ? 0 : nil) : state.feed
-        list.reveal(visible: inner.height)
+        list.reveal(visible: rest.height)
         if entries.isEmpty {
-            Label(state.feedFilter.isEmpty ? "no events yet" : "no events match \"\(sanitize(state.feedFilter))\"", role: .muted).render(in: inner, into: &buffer)
+            Label(state.feedFilter.isEmpty ? "no events yet" : "no events match \"\(sanitize(state.feedFilter))\"", role: .muted).render(in: rest, into: &buffer)
             return
         }
-        for (offset, entry) in entries.dropFirst(list.offset).prefix(inner.height).enumerated() {
-            let y = inner.y + offset
+        for (offset, entry) in entries.dropFirst(list.offset).prefix(rest.height).enumerated() {
+            let y = rest.y + offset
             let role = StyleRole("feed.type.\(entry.kind)")
             let stream = CharacterWidth.truncate(entry.stream, to: 22).padding(toLength: 23, withPad: " ", startingAt: 0)
             let type = entry.type.padding(toLength: 23, withPad: " ", startingAt: 0)
