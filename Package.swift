@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -66,6 +66,7 @@ public final class SQLiteEventStore: EventStore {
 
     /// Refuses files that are not Marquee stores or come from a newer Marquee, reading only.
     private static func inspect(_ path: String) throws(EventStoreError) {
+        try checkLength(path)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
@@ -90,6 +91,24 @@ public final class SQLiteEventStore: EventStore {
             throw .notAMarqueeStore(path: path)
         } catch {
             throw translate(error, path: path)
+        }
+    }
+
+    /// A file shorter than its header says (cut off by a crash or a bad copy) is damaged; with
+    /// no write-ahead log beside it there is nothing that could make up the difference.
+    private static func checkLength(_ path: String) throws(EventStoreError) {
+        guard !FileManager.default.fileExists(atPath: path + "-wal"),
+              let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 100), header.count == 100,
+              header.starts(with: Data("SQLite format 3\u{0}".utf8)) else { return }
+        let bytes = [UInt8](header)
+        let rawPageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
+        let pages = Int(bytes[28]) << 24 | Int(bytes[29]) << 16 | Int(bytes[30]) << 8 | Int(bytes[31])
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if pages > 0, size < pages * pageSize {
+            throw .corrupt(path: path, detail: "the file has \(size) bytes but its header says \(pages * pageSize); it was cut off")
         }
     }
 

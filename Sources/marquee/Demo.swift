@@ -27,6 +27,14 @@ extension Marquee {
 
         func run() async throws {
             let theme = loadTheme(store.theme)
+            // Bad names are reported before anything else, with the ones that exist.
+            guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+            do {
+                _ = try catalog.scenario(scenario)
+                if let venue { _ = try catalog.venue(venue) }
+            } catch {
+                fail(error.description)
+            }
             try requireTerminal()
             if fresh { removeStore() }
             let exists = FileManager.default.fileExists(atPath: store.db)

@@ -182,6 +182,15 @@ struct ConsoleTerminalTests {
         tmux.send("q")
     }
 
+    @Test(arguments: ["env -u TERM", "TERM=dumb"])
+    func anUnusableTERMIsRefusedWithAPointerToEventsFollow(_ environment: String) async throws {
+        let (folder, path) = try await seededStore()
+        let tmux = try Tmux(command: "\(environment) \(BinaryRunner.executable) console --db \(path); echo EXITED $?; sleep 60", folder: folder)
+        let screen = tmux.wait(for: "EXITED 2").screen
+        #expect(screen.contains("marquee: TERM is \(environment.contains("dumb") ? "dumb" : "unset")"), "\(screen)")
+        #expect(screen.contains("events --follow"))
+    }
+
     /// The pid of the `marquee console` process using this store (not the tmux server).
     static func pid(ofConsoleOn path: String) -> pid_t? {
         let deadline = Date().addingTimeInterval(5)

@@ -62,7 +62,10 @@ public struct DemoCatalog: Sendable {
 
     public func venue(_ nameOrPath: String) throws(DemoError) -> Venue {
         let venue = try decode(Venue.self, "venues", nameOrPath)
-        do { try venue.validate() } catch { throw .invalidFile(kind: "venue", name: nameOrPath, problem: error.description) }
+        do { try venue.validate() } catch {
+            if case .invalidVenue(_, let problem) = error { throw .invalidFile(kind: "venue", name: nameOrPath, problem: problem) }
+            throw .invalidFile(kind: "venue", name: nameOrPath, problem: error.description)
+        }
         return venue
     }
 
