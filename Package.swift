@@ -31,11 +31,16 @@ let package = Package(
         .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
         // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
         .target(name: "CProcess"),
+        // `marquee bench`: speed, latency and bytes, each against a baseline measured in the same run.
+        .target(name: "Bench", dependencies: [
+            "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CNCurses",
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console",
+                "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

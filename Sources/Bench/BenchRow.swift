@@ -1,0 +1,52 @@
+import Foundation
+
+/// One line of `marquee bench`: what was measured, against what, and whether it met its goal.
+public struct BenchRow: Sendable {
+    public var id: String
+    public var measure: String
+    /// The measured value, in `unit`; nil when the row was not measured in this build.
+    public var value: Double?
+    public var unit: String
+    /// The baseline measured in the same run (or, where none is natural, the goal itself).
+    public var baseline: Double?
+    public var baselineLabel: String
+    /// Whether bigger is better (throughput) or smaller (latency, bytes).
+    public var higherIsBetter: Bool
+    public var goal: String
+    public var note: String
+
+    /// value ÷ baseline.
+    public var ratio: Double? {
+        guard let value, let baseline, baseline != 0 else { return nil }
+        return value / baseline
+    }
+
+    /// Whether the goal is met: ratio ≥ 1 when higher is better, ≤ 1 otherwise.
+    public var passed: Bool? {
+        guard let ratio else { return nil }
+        return higherIsBetter ? ratio >= 1 : ratio <= 1
+    }
+
+    public var verdict: String {
+        switch passed {
+        case .some(true): "pass"
+        case .some(false): "miss"
+        case .none: "not measured"
+        }
+    }
+}
+
+/// Percentiles of a sample (nearest rank).
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+/// Seconds from the monotonic clock.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
