@@ -36,14 +36,14 @@ extension Marquee {
         }
 
         static func table(_ rows: [BenchRow]) -> String {
-            var lines = ["id      measure                                                   value          baseline        ratio   goal                             result"]
+            var lines = ["id      measure                                                   value          baseline        ratio   goal                                   result"]
             for row in rows {
                 let value = "\(number(row.value)) \(row.unit)"
                 let baseline = row.baseline.map { "\(number($0)) \(row.baselineLabel == "goal" ? "(goal)" : row.unit)" } ?? "—"
                 lines.append(row.id.padding(toLength: 8, withPad: " ", startingAt: 0) + row.measure.padding(toLength: 58, withPad: " ", startingAt: 0)
                     + value.padding(toLength: 15, withPad: " ", startingAt: 0) + baseline.padding(toLength: 16, withPad: " ", startingAt: 0)
                     + (row.ratio.map { String(format: "%.2f×", $0) } ?? "—").padding(toLength: 8, withPad: " ", startingAt: 0)
-                    + row.goal.padding(toLength: 33, withPad: " ", startingAt: 0) + row.verdict + (row.note.isEmpty ? "" : "  (\(row.note))"))
+                    + row.goal.padding(toLength: 39, withPad: " ", startingAt: 0) + row.verdict + (row.note.isEmpty ? "" : "  (\(row.note))"))
             }
             return lines.joined(separator: "\n")
         }
