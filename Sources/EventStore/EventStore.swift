@@ -5,8 +5,10 @@ import Foundation
 /// - Important: every implementation passes the same contract suite (`EventStoreTests`):
 ///   conditional appends, command-id dedupe, position order and snapshot round trips.
 public protocol EventStore: Sendable {
-    /// Appends several independent requests in one transaction; each succeeds or fails alone
-    /// (a failed one leaves no trace and does not fail the others).
+    /// Appends several requests in one transaction; each succeeds or fails alone (a failed one
+    /// leaves no trace), except that a request writing a stream that an earlier request of the
+    /// batch failed to write (or repeated) fails too: it was decided on state that earlier request
+    /// would have made, and its expected version could match only by coincidence.
     func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>]
 
     /// Events of one stream with version ≥ `version`, in order.
@@ -107,6 +109,24 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(path) cannot grow: the disk or the store's size limit is full; free space and try again. Nothing was written"
         case .storage(let detail):
             "store error: \(detail)"
+        }
+    }
+}
+
+/// Streams an earlier request of a batch failed to write (or repeated): later requests that
+/// touch them are refused as conflicts instead of being appended on a wrong premise.
+struct BatchTaint {
+    private var streams: Set<String> = []
+
+    func refusal(for request: AppendRequest, actual: (String) throws -> Int64) rethrows -> EventStoreError? {
+        guard let write = request.writes.first(where: { streams.contains($0.stream) }) else { return nil }
+        return .wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: try actual(write.stream))
+    }
+
+    mutating func record(_ outcome: Result<AppendOutcome, EventStoreError>, of request: AppendRequest) {
+        switch outcome {
+        case .success(.appended): return
+        case .success(.duplicate), .failure: streams.formUnion(request.writes.map(\.stream))
         }
     }
 }

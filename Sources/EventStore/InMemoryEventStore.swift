@@ -19,32 +19,40 @@ public final class InMemoryEventStore: EventStore {
 
     public func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] {
         state.withLock { state in
-            requests.map { request in
-                if let id = request.commandId, let positions = state.commands[id] { return .success(.duplicate(positions: positions)) }
-                for write in request.writes {
-                    let actual = Int64(state.streams[write.stream]?.count ?? 0)
-                    guard write.expected.admits(actual) else {
-                        return .failure(.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: actual))
-                    }
-                }
-                var positions: [Int64] = []
-                for write in request.writes {
-                    for event in write.events {
-                        let position = Int64(state.events.count + 1)
-                        let version = Int64((state.streams[write.stream]?.count ?? 0) + 1)
-                        state.streams[write.stream, default: []].append(state.events.count)
-                        state.events.append(RecordedEvent(
-                            position: position, streamId: write.stream, streamVersion: version, type: event.type,
-                            schemaVersion: event.schemaVersion, payload: event.payload, metadata: event.metadata,
-                            recordedAt: Timestamp.rounded(request.recordedAt)
-                        ))
-                        positions.append(position)
-                    }
-                }
-                if let id = request.commandId { state.commands[id] = positions }
-                return .success(.appended(positions: positions))
+            var tainted = BatchTaint()
+            return requests.map { request in
+                if let refusal = tainted.refusal(for: request, actual: { Int64(state.streams[$0]?.count ?? 0) }) { return .failure(refusal) }
+                let outcome = Self.appendOne(request, &state)
+                tainted.record(outcome, of: request)
+                return outcome
             }
         }
+    }
+
+    private static func appendOne(_ request: AppendRequest, _ state: inout State) -> Result<AppendOutcome, EventStoreError> {
+        if let id = request.commandId, let positions = state.commands[id] { return .success(.duplicate(positions: positions)) }
+        for write in request.writes {
+            let actual = Int64(state.streams[write.stream]?.count ?? 0)
+            guard write.expected.admits(actual) else {
+                return .failure(.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: actual))
+            }
+        }
+        var positions: [Int64] = []
+        for write in request.writes {
+            for event in write.events {
+                let position = Int64(state.events.count + 1)
+                let version = Int64((state.streams[write.stream]?.count ?? 0) + 1)
+                state.streams[write.stream, default: []].append(state.events.count)
+                state.events.append(RecordedEvent(
+                    position: position, streamId: write.stream, streamVersion: version, type: event.type,
+                    schemaVersion: event.schemaVersion, payload: event.payload, metadata: event.metadata,
+                    recordedAt: Timestamp.rounded(request.recordedAt)
+                ))
+                positions.append(position)
+            }
+        }
+        if let id = request.commandId { state.commands[id] = positions }
+        return .success(.appended(positions: positions))
     }
 
     public func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {

@@ -8,8 +8,13 @@ extension SQLiteEventStore {
             try database.writeWithoutTransaction { db in
                 var results: [Result<AppendOutcome, EventStoreError>] = []
                 results.reserveCapacity(requests.count)
+                var tainted = BatchTaint()
                 try db.inTransaction(.immediate) {
                     for request in requests {
+                        if let refusal = try tainted.refusal(for: request, actual: { try Self.currentVersion(of: $0, db) }) {
+                            results.append(.failure(refusal))
+                            continue
+                        }
                         if requests.count == 1 {
                             results.append(try Self.appendOne(request, db))
                             continue
@@ -21,6 +26,7 @@ extension SQLiteEventStore {
                             if case .failure = outcome { return .rollback }
                             return .commit
                         }
+                        tainted.record(outcome, of: request)
                         results.append(outcome)
                     }
                     if results.count == 1, case .failure = results[0] { return .rollback }

@@ -19,6 +19,7 @@ extension Marquee {
         @Option(help: "Simulated seconds per real second (1–60); fixed when the store is created.") var speed: Double?
         @Option(help: ArgumentHelp("A scenario name from demo/scenarios, or a path to one.", valueName: "name|path")) var scenario = "steady"
         @Option(help: "Wall-clock seconds to run.") var duration: Double = 10
+        @Option(help: ArgumentHelp("When seeding, put every demo show in this venue: a name from demo/venues or a path.", valueName: "name|path")) var venue: String?
 
         func validate() throws {
             guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be between 0 and 86400 seconds") }
@@ -27,7 +28,7 @@ extension Marquee {
 
         func run() async throws {
             let logger = startLogging(store: store)
-            let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed)
+            let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed, venue: venue)
             logBusNotices(session.runtime, logger)
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
             let started = Date()

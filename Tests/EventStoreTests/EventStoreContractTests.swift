@@ -82,6 +82,24 @@ struct EventStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aRequestAfterAFailedOneOnTheSameStreamFailsToo(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "s", expected: .noStream, events: [event("A")])], recordedAt: t0))
+        // Another writer appended B; this batch staged X (fails) then Y on top of X: Y's expected
+        // version matches the store's only by coincidence, and Y must not land.
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "s", expected: .exact(1), events: [event("B")])], recordedAt: t0))
+        let results = try store.append([
+            AppendRequest(writes: [StreamWrite(stream: "s", expected: .exact(1), events: [event("X")])], recordedAt: t0),
+            AppendRequest(writes: [StreamWrite(stream: "s", expected: .exact(2), events: [event("Y")])], recordedAt: t0),
+            AppendRequest(writes: [StreamWrite(stream: "t", expected: .noStream, events: [event("Z")])], recordedAt: t0),
+        ])
+        #expect(throws: EventStoreError.self) { try results[0].get() }
+        #expect(throws: EventStoreError.wrongExpectedVersion(stream: "s", expected: .exact(2), actual: 2)) { try results[1].get() }
+        #expect(try results[2].get() == .appended(positions: [3]))
+        #expect(try store.read(stream: "s").map(\.type) == ["A", "B"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func theSameCommandIDAppendsOnce(_ kind: StoreKind) throws {
         let store = try kind.make()
         func request(_ stream: String) -> AppendRequest {
