@@ -17,8 +17,26 @@ public final class SQLiteEventStore: EventStore {
     ///   refused before anything is written to it.
     public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeout: TimeInterval = 5) throws(EventStoreError) {
         self.path = path
-        let existed = try Self.prepareFile(at: path, create: create && !readOnly)
-        if existed { try Self.inspect(path) }
+        // Switching a new file to WAL needs it to itself for a moment; when several processes
+        // open a new store together, the losers are told "busy" at once and simply try again.
+        var attempt = 0
+        while true {
+            let started = Date()
+            do {
+                database = try Self.connect(path, readOnly: readOnly, create: create, busyTimeout: busyTimeout)
+                return
+            } catch .busy(let busyPath) {
+                // A busy that waited out the timeout is a real lock held by someone: report it.
+                attempt += 1
+                if attempt >= 40 || Date().timeIntervalSince(started) >= busyTimeout / 2 { throw .busy(path: busyPath) }
+                usleep(25_000)
+            }
+        }
+    }
+
+    private static func connect(_ path: String, readOnly: Bool, create: Bool, busyTimeout: TimeInterval) throws(EventStoreError) -> DatabasePool {
+        let existed = try prepareFile(at: path, create: create && !readOnly)
+        if existed { try inspect(path) } else { try mark(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.readonly = readOnly
@@ -27,18 +45,27 @@ public final class SQLiteEventStore: EventStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
+            let database = try DatabasePool(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
             if readOnly {
                 let applied = try database.read { try migrator.appliedIdentifiers($0) }
                 guard Set(StoreSchema.migrationNames).isSubset(of: applied) else { throw EventStoreError.needsUpgrade(path: path) }
-            } else {
-                try migrator.migrate(database)
+            } else if !Set(StoreSchema.migrationNames).isSubset(of: try database.read({ try migrator.appliedIdentifiers($0) })) {
+                // Opening an up-to-date store writes nothing, so a long write elsewhere cannot block it.
+                do {
+                    try migrator.migrate(database)
+                } catch {
+                    // Several processes creating one store at once: the others' migration won
+                    // the race (ours rolled back). Fine if the store is now fully migrated.
+                    let applied = try database.read { try migrator.appliedIdentifiers($0) }
+                    guard Set(StoreSchema.migrationNames).isSubset(of: applied) else { throw error }
+                }
             }
+            return database
         } catch let error as EventStoreError {
             throw error
         } catch {
-            throw Self.translate(error, path: path)
+            throw translate(error, path: path)
         }
     }
 
@@ -64,6 +91,23 @@ public final class SQLiteEventStore: EventStore {
         return false
     }
 
+    /// Stamps a new, empty file as a Marquee store before anything else is written to it, so a
+    /// process opening it at the same moment never sees a half-made store without the mark.
+    private static func mark(_ path: String) throws(EventStoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in
+                let current = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if current == 0 { try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
+            }
+            try queue.close()
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
     /// Refuses files that are not Marquee stores or come from a newer Marquee, reading only.
     private static func inspect(_ path: String) throws(EventStoreError) {
         try checkLength(path)
@@ -83,7 +127,11 @@ public final class SQLiteEventStore: EventStore {
                 let applied = try StoreSchema.migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(StoreSchema.migrationNames)
                 if !unknown.isEmpty { throw EventStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
-                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE position = (SELECT max(position) FROM events)")
+                // Reading the last event proves the file is readable (a store still being
+                // created by another process has no events table yet).
+                if applied.contains("v1") {
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE position = (SELECT max(position) FROM events)")
+                }
             }
         } catch let error as EventStoreError {
             throw error

@@ -107,3 +107,27 @@ struct SQLiteStoreFileTests {
         #expect(try store.headPosition() == 0)
     }
 }
+
+@Suite("SQLite store creation races")
+struct StoreCreationRaceTests {
+    @Test func eightOpenersOfANewStoreAllSucceed() async throws {
+        for round in 0..<10 {
+            let path = TempFolder.make().file("race-\(round).sqlite")
+            let errors = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try SQLiteEventStore(path: path)
+                            return nil
+                        } catch {
+                            return String(describing: error)
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { if let error = $1 { $0.append(error) } }
+            }
+            #expect(errors.isEmpty, "round \(round): \(errors)")
+            #expect(try SQLiteEventStore(path: path).headPosition() == 0)
+        }
+    }
+}
