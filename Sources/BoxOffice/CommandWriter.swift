@@ -90,6 +90,11 @@ final class CommandWriter: @unchecked Sendable {
             busy = true
             condition.unlock()
             let retries = process(batch)
+            if let attempts = retries.map(\.attempts).max(), attempts > 0 {
+                // Other processes are writing the same streams: back off a little (more with
+                // each attempt, with jitter) so the re-decision sees their commits.
+                usleep(UInt32.random(in: 500...2_000) * UInt32(min(attempts, 8)))
+            }
             condition.lock()
             queue.insert(contentsOf: retries, at: 0)
             busy = false
