@@ -44,7 +44,7 @@ extension Marquee {
             logger.info("simulate: \(summary.buyers) buyers, \(summary.commands) commands, \(summary.refusals) refused, \(events) events")
             print("""
                 simulated \(session.scenario.name) at ×\(StoreClockError.format(session.clock.speed)) for \(String(format: "%.1f", elapsed)) s: \
-                \(summary.buyers) buyers, \(summary.commands) commands (\(summary.refusals) refused, \(summary.failures) failed), \
+                \(summary.buyers) buyers, \(summary.commands) commands (\(summary.refusals) refused, \(summary.failures) failed\(summary.failures > 0 ? ", \(summary.conflicts) of them conflicts" : "")), \
                 \(events) events (\(Int(Double(events) / max(elapsed, 0.001))) events/s); projections at #\(head), lag \(lag)
                 """)
         }

@@ -18,6 +18,8 @@ public final class BuyerSimulator: @unchecked Sendable {
         public var commands = 0
         public var refusals = 0
         public var failures = 0
+        /// Of the failures: commands that lost to other writers more often than the retries allow.
+        public var conflicts = 0
     }
 
     struct State {
@@ -216,6 +218,7 @@ public final class BuyerSimulator: @unchecked Sendable {
             state.summary.commands += 1
             if case .failure(let error) = result {
                 if error.isRefusal { state.summary.refusals += 1 } else { state.summary.failures += 1 }
+                if case .concurrencyConflict = error { state.summary.conflicts += 1 }
             }
         }
     }
