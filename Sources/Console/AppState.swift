@@ -64,7 +64,6 @@ public struct AppState: Sendable {
     public var show: ShowID?
     public var cursor = SeatCursor()
     public var selection: Set<SeatID> = []
-    public var seatScroll = 0
     public var holds = ListState()
     public var feed = ListState()
     public var shows = ListState()

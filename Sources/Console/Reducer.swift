@@ -9,7 +9,10 @@ public enum Reducer {
     public static func reduce(into state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .modelsUpdated(let models, let head, let lag, let failures, let notices):
+            // The highlighted show stays highlighted when the list reorders (an approval moves it).
+            let highlighted = state.shows.selected.flatMap { state.orderedShows.indices.contains($0) ? state.orderedShows[$0].id : nil }
             state.models = models
+            if let highlighted, let index = state.orderedShows.firstIndex(where: { $0.id == highlighted }) { state.shows.selected = index }
             state.notices = notices
             state.head = head
             state.lag = lag

@@ -3,8 +3,6 @@ import Foundation
 /// Where a reservation is: held until paid, expired or cancelled; confirmed once paid.
 public enum ReservationStatus: String, Hashable, Sendable, Codable {
     case held, confirmed, cancelled, refundPending, refunded, expired, compensated
-
-    public var isFinal: Bool { [.cancelled, .refunded, .expired, .compensated].contains(self) }
 }
 
 /// What decisions about a reservation need: its seats, price, status and hold deadline.

@@ -149,6 +149,19 @@ struct ReducerTests {
         #expect(state.targetShow?.id != first.id)
     }
 
+    @Test func theHighlightedShowStaysHighlightedWhenTheListReorders() async throws {
+        let world = try await ConsoleFixture.world()
+        var state = world.state
+        press(&state, .character("2"))
+        let first = try #require(state.targetShow)
+        #expect(first.status == "submitted")
+        _ = try await world.runtime.box.execute(.approveShow(ShowID(first.id)), CommandContext(actor: "ana"))
+        await world.runtime.settle()
+        _ = Reducer.reduce(into: &state, .modelsUpdated(world.runtime.read.snapshot(), head: 1, lag: 0, failures: []))
+        #expect(state.targetShow?.id == first.id)
+        #expect(state.targetShow?.status == "approved")
+    }
+
     @Test func xRefusesAnEmptyReasonInPlaceAndRejectsWithOne() async throws {
         var state = try await world()
         press(&state, .character("2"), .character("x"), .character(" "), .enter)

@@ -55,7 +55,8 @@ struct ConsoleTerminalTests {
         #expect(tmux.wait(for: "✔ approved grand-hall-sun").found)
         #expect(try events(path, type: "ShowApproved").contains { data($0)["showId"] as? String == "grand-hall-sun" })
 
-        // x: reject the next one; an empty reason is refused in place.
+        // x: reject the next one (the highlight stayed on the approved show: go back to the top).
+        tmux.send("k", "k", "k", "k", "k", "k")
         tmux.send("x")
         #expect(tmux.wait(for: "Why is it rejected?").found)
         tmux.send("Enter")

@@ -17,10 +17,11 @@ struct SeatMapGeometry {
     let firstLine: Int
     let firstSeat: Int
 
-    init(state: AppState, panel: Rect) {
+    /// `sections` are the show's sections when the caller has them already (the render path).
+    init(state: AppState, panel: Rect, sections given: [AvailableSeats.Section]? = nil) {
         let inner = Panel.inner(panel)
         area = Rect(x: inner.x, y: inner.y, width: inner.width, height: max(inner.height - 1, 0))
-        let sections = state.sections
+        let sections = given ?? state.sections
         var lines: [Line] = []
         var cursorLine = 0
         var widest = 0
@@ -68,9 +69,12 @@ struct SeatMapView: Widget {
 
     func render(in area: Rect, into buffer: inout Buffer) {
         let sections = state.sections
-        let totals = state.show.map { state.models.seats.totals($0) }
+        // Totals from the sections in hand, not a second pass over every section row.
+        let totals = state.show == nil ? nil : sections.reduce((capacity: 0, available: 0, held: 0, sold: 0, blocked: 0)) {
+            ($0.capacity + $1.capacity, $0.available + $1.available, $0.held + $1.held, $0.sold + $1.sold, $0.blocked + $1.blocked)
+        }
         Panel(title: "SEAT MAP", focused: state.focus == .seats, note: totals.map { "\($0.capacity) seats" } ?? "").render(in: area, into: &buffer)
-        let geometry = SeatMapGeometry(state: state, panel: area)
+        let geometry = SeatMapGeometry(state: state, panel: area, sections: sections)
         guard !geometry.area.isEmpty else { return }
         if sections.isEmpty {
             Label(state.show == nil ? "no show selected: press 2 to choose one" : "this show has no seats", role: .muted).render(in: geometry.area, into: &buffer)
