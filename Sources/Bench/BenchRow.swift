@@ -14,6 +14,10 @@ public struct BenchRow: Sendable {
     public var higherIsBetter: Bool
     public var goal: String
     public var note: String
+    /// The ratio the goal asks for (1 unless the goal is, say, "≥ 0.5 × the baseline").
+    public var ratioGoal: Double = 1
+    /// An absolute bound the value must also meet (in `unit`), when the goal has one.
+    public var absoluteGoal: Double?
 
     /// value ÷ baseline.
     public var ratio: Double? {
@@ -23,8 +27,9 @@ public struct BenchRow: Sendable {
 
     /// Whether the goal is met: ratio ≥ 1 when higher is better, ≤ 1 otherwise.
     public var passed: Bool? {
-        guard let ratio else { return nil }
-        return higherIsBetter ? ratio >= 1 : ratio <= 1
+        guard let ratio, let value else { return nil }
+        let absolute = absoluteGoal.map { higherIsBetter ? value >= $0 : value <= $0 } ?? true
+        return absolute && (higherIsBetter ? ratio >= ratioGoal : ratio <= ratioGoal)
     }
 
     public var verdict: String {

@@ -5,7 +5,11 @@ import TerminalUI
 /// `marquee bench`: every row, each a ratio against a baseline measured in the same run (or,
 /// where there is no natural baseline, against its goal).
 public enum BenchSuite {
-    public static func run(quick: Bool, catalog: DemoCatalog, theme: Theme, progress: (String) -> Void) async throws -> [BenchRow] {
+    /// Runs every row. `store` is a generated store for P2, P3 and P6 (one of `events` events is
+    /// generated in a temporary folder when nil); it is rebuilt and opened, so it changes.
+    public static func run(
+        quick: Bool, store: String?, catalog: DemoCatalog, theme: Theme, progress: (String) -> Void
+    ) async throws -> [BenchRow] {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("marquee-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -17,17 +21,23 @@ public enum BenchSuite {
         rows += P4Frames.run(scene, quick: quick)
         progress("P5: the ncurses backend on a pseudo-terminal")
         rows.append(try P5Bytes.run(scene, theme: theme))
-        let pending = "not measured yet: needs the N-event store generator (`bench --generate`)"
-        rows += [
-            BenchRow(id: "P2", measure: "rebuild every projection, 1,000,000 events", value: nil, unit: "events/s", baseline: nil,
-                     baselineLabel: "raw scan of the events table", higherIsBetter: true, goal: "≥ 1,000,000/s and ≥ 0.5 × scan", note: pending),
-            BenchRow(id: "P3", measure: "cold start to first frame, 1,000,000 events", value: nil, unit: "ms", baseline: 300,
-                     baselineLabel: "goal", higherIsBetter: false, goal: "≤ 300 ms, ≤ 2 × a 1,000-event store", note: pending),
-            BenchRow(id: "P6", measure: "peak resident memory, console on 1,000,000 events", value: nil, unit: "MB", baseline: 64,
-                     baselineLabel: "goal", higherIsBetter: false, goal: "≤ 64 MB", note: pending),
-            BenchRow(id: "P7", measure: "hold expiry lateness p99, 100,000 holds over 10 min", value: nil, unit: "ms", baseline: 100,
-                     baselineLabel: "goal", higherIsBetter: false, goal: "≤ 100 ms", note: "not measured yet"),
-        ]
+        let large: String
+        if let store {
+            large = store
+        } else {
+            let events = quick ? 20_000 : 1_000_000
+            progress("generating a \(events)-event store (bench --generate)")
+            large = folder.appendingPathComponent("large.sqlite").path
+            _ = try StoreGenerator.generate(events: events, path: large, catalog: catalog)
+        }
+        let small = folder.appendingPathComponent("small.sqlite").path
+        _ = try StoreGenerator.generate(events: 1_000, path: small, catalog: catalog)
+        progress("P2: raw scan, then a full rebuild")
+        rows.append(try P2Rebuild.run(path: large))
+        progress("P3, P6: console probes in new processes; P4 key: keys under load")
+        rows += try ConsoleRows.run(large: large, small: small, quick: quick)
+        progress("P7: holds falling due on an accelerated clock")
+        rows += try await P7Expiry.run(folder: folder, catalog: catalog, quick: quick)
         return rows.sorted { $0.id < $1.id }
     }
 }

@@ -99,9 +99,11 @@ enum P1Throughput {
 
 enum BenchError: Error, CustomStringConvertible {
     case sqlite(String)
+    case probe(String)
     var description: String {
         switch self {
         case .sqlite(let message): "SQLite: \(message)"
+        case .probe(let message): message
         }
     }
 }

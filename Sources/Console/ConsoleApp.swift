@@ -20,6 +20,7 @@ public final class ConsoleApp: @unchecked Sendable {
     private let actions = AsyncStream<Action>.makeStream()
     private let dirty = Mutex(true)
     private var state: AppState
+    private var drawnOnce = false
 
     public init(runtime: Runtime, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current) {
         self.runtime = runtime
@@ -70,13 +71,15 @@ public final class ConsoleApp: @unchecked Sendable {
             }
             let effects = Reducer.reduce(into: &state, action)
             dirty.withLock { $0 = true }
-            if case .key = action { draw() }
+            // A key is answered at once, and so is the first picture (not at the next tick).
+            if case .key = action { draw() } else if !drawnOnce { draw() }
             for effect in effects { perform(effect) }
             if state.quit { break }
         }
     }
 
     private func draw() {
+        drawnOnce = true
         dirty.withLock { $0 = false }
         var frame = Buffer(area: Rect(width: state.width, height: state.height))
         ConsoleView(state: state).render(in: frame.area, into: &frame)

@@ -26,7 +26,7 @@ public enum BestAvailable {
         }
         let inScope = layout.rows.filter { sections.contains($0.section) }
         let available = inScope.reduce(0) { total, row in
-            total + row.range.filter { inventory.taken[layout.seats[$0].id] == nil }.count
+            total + row.range.count { inventory.isFree(at: $0) }
         }
         guard available >= quantity else { throw .insufficientSeats(requested: quantity, available: available) }
 
@@ -47,11 +47,10 @@ public enum BestAvailable {
     /// Start indexes (into the layout's seats) of every block of `quantity` free seats in the row
     /// that strands no single seat next to a taken one.
     static func candidates(_ quantity: Int, in row: VenueLayout.Row, _ inventory: InventoryState) -> [Int] {
-        let seats = inventory.layout.seats
         var starts: [Int] = []
         var runStart: Int?
         for index in row.range.lowerBound...row.range.upperBound {
-            let free = index < row.range.upperBound && inventory.taken[seats[index].id] == nil
+            let free = index < row.range.upperBound && inventory.isFree(at: index)
             if free {
                 if runStart == nil { runStart = index }
                 continue

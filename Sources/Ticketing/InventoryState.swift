@@ -16,14 +16,29 @@ public struct InventoryState: Hashable, Sendable {
     public let showId: ShowID
     public let layout: VenueLayout
     public private(set) var taken: [SeatID: SeatState]
+    /// Whether each seat of the layout (by index) is taken: `taken` as an array, so that
+    /// "best available" scans rows without hashing a seat id per seat.
+    private var occupied: [Bool]
 
     public init(showId: ShowID, layout: VenueLayout, taken: [SeatID: SeatState] = [:]) {
         self.showId = showId
         self.layout = layout
         self.taken = taken
+        occupied = Array(repeating: false, count: layout.capacity)
+        for seat in taken.keys { if let index = layout.index(of: seat) { occupied[index] = true } }
     }
 
     public func state(of seat: SeatID) -> SeatState { taken[seat] ?? .available }
+
+    /// Whether the layout's seat at `index` is available.
+    public func isFree(at index: Int) -> Bool { !occupied[index] }
+
+    private mutating func set(_ seats: [SeatID], to state: SeatState?) {
+        for seat in seats {
+            taken[seat] = state
+            if let index = layout.index(of: seat) { occupied[index] = state != nil }
+        }
+    }
 
     public var capacity: Int { layout.capacity }
     public var availableCount: Int { capacity - taken.count }
@@ -35,11 +50,11 @@ public struct InventoryState: Hashable, Sendable {
         }
         guard var state else { return nil }
         switch event {
-        case .seatsHeld(let e): for seat in e.seats { state.taken[seat] = .held(e.reservationId, until: e.expiresAt) }
-        case .seatsSold(let e): for seat in e.seats { state.taken[seat] = .sold(e.reservationId) }
-        case .seatsReleased(let e): for seat in e.seats { state.taken[seat] = nil }
-        case .seatsBlocked(let e): for seat in e.seats { state.taken[seat] = .blocked }
-        case .seatsUnblocked(let e): for seat in e.seats { state.taken[seat] = nil }
+        case .seatsHeld(let e): state.set(e.seats, to: .held(e.reservationId, until: e.expiresAt))
+        case .seatsSold(let e): state.set(e.seats, to: .sold(e.reservationId))
+        case .seatsReleased(let e): state.set(e.seats, to: nil)
+        case .seatsBlocked(let e): state.set(e.seats, to: .blocked)
+        case .seatsUnblocked(let e): state.set(e.seats, to: nil)
         default: break
         }
         return state

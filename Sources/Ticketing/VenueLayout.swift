@@ -51,6 +51,9 @@ public struct VenueLayout: Sendable, Hashable {
 
     public func seat(_ id: SeatID) -> Seat? { index[id].map { seats[$0] } }
 
+    /// Where the seat is in `seats`.
+    public func index(of id: SeatID) -> Int? { index[id] }
+
     public func sectionIndex(named name: String) -> Int? {
         venue.sections.firstIndex { $0.name.lowercased() == name.lowercased() }
     }

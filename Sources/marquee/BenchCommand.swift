@@ -15,13 +15,38 @@ extension Marquee {
 
         @Flag(help: "A small, fast run (a smoke test, not a measurement).") var quick = false
         @Flag(help: "Print JSON on standard output; progress goes to standard error.") var json = false
+        @Option(help: ArgumentHelp("Build a realistic store of about N events at --db, then stop.", valueName: "N")) var generate: Int?
+        @Option(help: ArgumentHelp("The store: where --generate writes it, or a generated store P2, P3 and P6 use (else one is built in a temporary folder).", valueName: "path"))
+        var db: String?
+
+        @Flag(help: .hidden) var probeConsole = false
+        @Option(help: .hidden) var probeKeys = 0
+        @Option(help: .hidden) var probeStarted: UInt64 = 0
+
+        func validate() throws {
+            if let generate {
+                guard (1_000...50_000_000).contains(generate) else { throw ValidationError("--generate takes 1000 to 50000000 events") }
+                guard db != nil else { throw ValidationError("--generate needs --db PATH: where to write the new store") }
+            }
+        }
 
         func run() async throws {
             guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+            if let generate, let db {
+                Self.generate(generate, at: db, catalog: catalog)
+                return
+            }
+            if probeConsole, let db {
+                try await Self.probe(db, keys: probeKeys, started: probeStarted)
+                return
+            }
+            if let db, !FileManager.default.fileExists(atPath: db) {
+                fail("no store at \(db): make one with `marquee bench --generate 1000000 --db \(db)`, or drop --db to have bench build one")
+            }
             let theme = loadTheme("default")
             let rows: [BenchRow]
             do {
-                rows = try await BenchSuite.run(quick: quick, catalog: catalog, theme: theme) { step in
+                rows = try await BenchSuite.run(quick: quick, store: db, catalog: catalog, theme: theme) { step in
                     FileHandle.standardError.write(Data("bench: \(step)\n".utf8))
                 }
             } catch {
@@ -30,20 +55,43 @@ extension Marquee {
             print(json ? Self.json(rows) : Self.table(rows))
         }
 
+        /// The child side of P3/P6: the console's start-up on `path`, reported as one JSON line.
+        static func probe(_ path: String, keys: Int, started: UInt64) async throws {
+            let result = try await ConsoleProbe.run(path: path, keys: keys, started: started)
+            let latencies = result.keyToFrameMilliseconds.map { String($0) }.joined(separator: ",")
+            print("{\"firstFrameMs\":\(result.firstFrameMilliseconds),\"keyToFrameMs\":[\(latencies)],\"eventsPerSecond\":\(result.eventsPerSecondDuringKeys),\"peakKB\":\(result.peakResidentKilobytes)}")
+        }
+
+        /// `--generate N --db PATH`: builds the store and says what it holds.
+        static func generate(_ count: Int, at path: String, catalog: DemoCatalog) {
+            let bar = ProgressReporter(label: "generating")
+            let started = Date()
+            do {
+                let report = try StoreGenerator.generate(events: count, path: path, catalog: catalog) { done, total in
+                    bar.update(done: done, total: total, started: started)
+                }
+                bar.finish()
+                print("\(path): \(report.events) events, \(report.shows) shows, \(report.reservations) reservations, read models built, in \(String(format: "%.1f", report.seconds)) s")
+            } catch {
+                bar.finish()
+                fail("cannot generate the store: \(error)")
+            }
+        }
+
         static func number(_ value: Double?) -> String {
             guard let value else { return "—" }
             return value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
         }
 
         static func table(_ rows: [BenchRow]) -> String {
-            var lines = ["id      measure                                                   value          baseline        ratio   goal                                   result"]
+            var lines = ["id        " + "measure".padding(toLength: 64, withPad: " ", startingAt: 0) + "value            baseline          ratio   goal                                          result"]
             for row in rows {
                 let value = "\(number(row.value)) \(row.unit)"
                 let baseline = row.baseline.map { "\(number($0)) \(row.baselineLabel == "goal" ? "(goal)" : row.unit)" } ?? "—"
-                lines.append(row.id.padding(toLength: 8, withPad: " ", startingAt: 0) + row.measure.padding(toLength: 58, withPad: " ", startingAt: 0)
-                    + value.padding(toLength: 15, withPad: " ", startingAt: 0) + baseline.padding(toLength: 16, withPad: " ", startingAt: 0)
+                lines.append(row.id.padding(toLength: 10, withPad: " ", startingAt: 0) + row.measure.padding(toLength: 64, withPad: " ", startingAt: 0)
+                    + value.padding(toLength: 17, withPad: " ", startingAt: 0) + baseline.padding(toLength: 18, withPad: " ", startingAt: 0)
                     + (row.ratio.map { String(format: "%.2f×", $0) } ?? "—").padding(toLength: 8, withPad: " ", startingAt: 0)
-                    + row.goal.padding(toLength: 39, withPad: " ", startingAt: 0) + row.verdict + (row.note.isEmpty ? "" : "  (\(row.note))"))
+                    + row.goal.padding(toLength: 46, withPad: " ", startingAt: 0) + row.verdict + (row.note.isEmpty ? "" : "  (\(row.note))"))
             }
             return lines.joined(separator: "\n")
         }

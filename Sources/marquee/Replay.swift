@@ -67,14 +67,24 @@ final class ProgressReporter {
     init(label: String) { self.label = label }
 
     func update(_ progress: Rebuild.Progress) {
-        let fraction = progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total)
-        let numbers = "\(progress.done)/\(progress.total) events · \(Int(progress.eventsPerSecond)) ev/s · ETA \(Int(progress.secondsLeft.rounded(.up))) s"
+        update(done: progress.done, total: progress.total, perSecond: progress.eventsPerSecond, secondsLeft: progress.secondsLeft)
+    }
+
+    /// Progress of work measured in events, timed from `started`.
+    func update(done: Int64, total: Int64, started: Date) {
+        let rate = Double(done) / max(Date().timeIntervalSince(started), 0.000_001)
+        update(done: done, total: total, perSecond: rate, secondsLeft: Double(max(total - done, 0)) / max(rate, 1))
+    }
+
+    private func update(done: Int64, total: Int64, perSecond: Double, secondsLeft: Double) {
+        let fraction = total == 0 ? 1 : min(Double(done) / Double(total), 1)
+        let numbers = "\(done)/\(total) events · \(Int(perSecond)) ev/s · ETA \(Int(secondsLeft.rounded(.up))) s"
         if isTerminal {
             let filled = Int((fraction * 30).rounded())
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
             FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))% \(numbers)\u{1B}[K".utf8))
             drew = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 || progress.done == progress.total {
+        } else if Date().timeIntervalSince(lastLine) >= 2 || done >= total {
             lastLine = Date()
             FileHandle.standardError.write(Data("\(label): \(numbers)\n".utf8))
         }

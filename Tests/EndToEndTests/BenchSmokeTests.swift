@@ -3,17 +3,35 @@ import Testing
 
 @Suite("marquee bench --quick", .serialized)
 struct BenchSmokeTests {
-    @Test func everyRowIsPrintedAsJSONAndTheRunExitsZero() throws {
+    @Test func everyRowIsMeasuredPrintedAsJSONAndTheRunExitsZero() throws {
         let out = try BinaryRunner.run(["bench", "--quick", "--json"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("bench: P1"))
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.map { $0["id"] as? String } == ["P1", "P2", "P3", "P4", "P4 p99", "P5", "P6", "P7"])
+        #expect(rows.map { $0["id"] as? String } == ["P1", "P2", "P3", "P3 growth", "P4", "P4 key", "P4 p99", "P5", "P6", "P7", "P7 heap"])
         for row in rows {
             #expect(Set(row.keys) == ["id", "measure", "value", "unit", "baseline", "baselineLabel", "ratio", "goal", "result", "note"])
+            #expect((row["value"] as? Double ?? -1) >= 0, "\(row)")
+            #expect(["pass", "miss"].contains(row["result"] as? String), "\(row)")
         }
-        let measured = rows.filter { !($0["value"] is NSNull) }
-        #expect(measured.count == 4)
-        #expect(measured.allSatisfy { ($0["value"] as? Double ?? -1) >= 0 && ["pass", "miss"].contains($0["result"] as? String) })
+    }
+
+    @Test func generatedStoreIsConsistentAndItsReadModelsMatchARebuild() throws {
+        let folder = NSTemporaryDirectory() + "marquee-gen-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/gen.sqlite"
+        let out = try BinaryRunner.run(["bench", "--generate", "3000", "--db", path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("events,") && out.stdout.contains("shows"), "\(out.stdout)")
+        let verify = try BinaryRunner.run(["replay", "--verify", "--db", path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let events = try BinaryRunner.run(["events", "--db", path, "--json", "--type", "ShowCreated"])
+        #expect(events.status == 0 && events.stdout.contains("ShowCreated"), "\(events.stdout)\(events.stderr)")
+        // A second --generate on the same path refuses instead of adding to the store.
+        let again = try BinaryRunner.run(["bench", "--generate", "3000", "--db", path])
+        #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
+        let tiny = try BinaryRunner.run(["bench", "--generate", "5", "--db", folder + "/tiny.sqlite"])
+        #expect(tiny.status == 2 && tiny.stderr.contains("1000 to"), "\(tiny.stderr)")
     }
 }

@@ -3,7 +3,7 @@ import Ticketing
 
 extension SplitMix64 {
     /// A uniform value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }
 
 extension BuyerSimulator {

@@ -31,17 +31,17 @@ public enum Rebuild {
         public var matches: Bool { inserted == 0 && updated == 0 && deleted == 0 }
     }
 
-    /// Rebuilds the named projections (all when `names` is nil) from the events with position
-    /// ≥ `from` (1 for the whole log).
+    /// Rebuilds the named subscribers' rows (every read model when `names` is nil; the saga
+    /// ledger only when named) from the events with position ≥ `from` (1 for the whole log).
     public static func run(
         storage: any ReadModelStore, names: [String]? = nil, from: Int64 = 1, mode: Mode, feedLimit: Int = 500,
         batchSize: Int = 10_000, progress: (Progress) -> Void = { _ in }
     ) throws -> [Report] {
         let all: [any RebuildFold] = [
             Fold(AvailableSeats()), Fold(Holds()), Fold(SalesAnalytics()), Fold(CustomerHistory()), Fold(ShowQueue()),
-            Fold(EventFeed(limit: feedLimit)),
+            Fold(EventFeed(limit: feedLimit)), Fold(SagaLedger()),
         ]
-        let folds = all.filter { names?.contains($0.name) ?? true }
+        let folds = all.filter { (names ?? ReadSide.projectionNames).contains($0.name) }
         var limits: [String: Int64] = [:]
         var live: [String: (rows: [String: Data], checkpoint: Int64)] = [:]
         if mode != .write {
