@@ -17,16 +17,18 @@ let package = Package(
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
         .target(name: "Ticketing"),
+        // Test-only defects that prove the reliability tests can fail (debug builds only).
+        .target(name: "Faults"),
         // The append-only log in SQLite; stores envelopes and knows no domain type.
-        .target(name: "EventStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "EventStore", dependencies: ["Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         // The application layer: command handling, codecs, clocks and identifiers.
-        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore"]),
+        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults"]),
         // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
-        .target(name: "TerminalUI", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TerminalUI", dependencies: ["Faults", .product(name: "TOMLKit", package: "TOMLKit")]),
         // ncursesw, wide characters, through a small C shim (see Sources/CNCurses/shim.h).
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
-        .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI"]),
+        .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI", "Faults"]),
         // The operator console: theme defaults, screens, the reducer and its keymap.
         .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
         // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
@@ -48,11 +50,11 @@ let package = Package(
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal"]),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing",
+            "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
             .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],

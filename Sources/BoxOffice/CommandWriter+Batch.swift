@@ -1,4 +1,5 @@
 import EventStore
+import Faults
 import Foundation
 import Ticketing
 
@@ -62,10 +63,11 @@ extension CommandWriter {
                 continue
             }
             let correlationId = pending.context.correlationId ?? ids.correlationID()
-            let metadata = EventMetadata(
+            var metadata = EventMetadata(
                 correlationId: correlationId, causationId: pending.context.causationId,
                 actor: pending.context.actor, commandId: pending.context.commandId
             )
+            if faults.contains(.dropAccountability) { metadata = EventMetadata(commandId: pending.context.commandId) }
             var writes: [StreamWrite] = []
             do {
                 for ref in order {
@@ -105,7 +107,13 @@ extension CommandWriter {
         var stale = Set<StreamRef>()
         let results: [Result<AppendOutcome, EventStoreError>]
         do {
-            results = try store.append(units.map(\.request))
+            batchesCommitted += 1
+            if faults.contains(.acknowledgeWithoutCommit), batchesCommitted % 10 == 0 {
+                // The defect: the batch's commands are answered "done" and nothing is written.
+                results = units.map { _ in .success(.appended(positions: [])) }
+            } else {
+                results = try store.append(units.map(\.request))
+            }
         } catch {
             results = units.map { _ in .failure(error) }
         }

@@ -1,4 +1,5 @@
 import EventStore
+import Faults
 import Foundation
 import Synchronization
 import Ticketing
@@ -25,6 +26,10 @@ final class CommandWriter: @unchecked Sendable {
     let ids: any IdentifierSource
     let codec = EventCodec()
     let maxRetries: Int
+    /// Deliberate defects (tests only; always empty in a normal run).
+    let faults = Faults.active
+    /// Batches taken so far (writer thread only).
+    var batchesCommitted = 0
     // Everything below is guarded by `condition`, except `loader`, which only the writer thread touches.
     private let condition = NSCondition()
     private var queue: [Pending] = []

@@ -1,4 +1,5 @@
 import CNCurses
+import Faults
 import Foundation
 import Synchronization
 import TerminalUI
@@ -40,6 +41,8 @@ public final class CursesTerminal: @unchecked Sendable {
     private let sizeValue = Mutex((width: 0, height: 0))
     private let capabilityValue = Mutex(ColorCapability.none)
     private let running = Mutex(false)
+    /// Deliberate defects (tests only; always empty in a normal run).
+    private let faults = Faults.active
     // Owned by the curses thread.
     private var screen: Buffer?
     private var painter: Painter?
@@ -106,7 +109,7 @@ public final class CursesTerminal: @unchecked Sendable {
             }
             drawPending()
         }
-        endwin()
+        if !faults.contains(.skipTerminalRestore) { endwin() }
         running.withLock { $0 = false }
         finished.signal()
     }

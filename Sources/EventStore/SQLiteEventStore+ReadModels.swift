@@ -28,6 +28,7 @@ extension SQLiteEventStore: ReadModelStorage {
         _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
     ) throws(EventStoreError) -> Bool {
         let table = readModelTable(model)
+        let losingCheckpoint = faults.contains(.loseCheckpoint)
         return try guarded {
             try database.writeWithoutTransaction { db in
                 var wrote = false
@@ -39,7 +40,7 @@ extension SQLiteEventStore: ReadModelStorage {
                     for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
                     let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
                     for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
-                    try Self.setCheckpoint(model, checkpoint, db)
+                    if !losingCheckpoint { try Self.setCheckpoint(model, checkpoint, db) }
                     wrote = true
                     return .commit
                 }

@@ -1,3 +1,4 @@
+import Faults
 import Foundation
 import GRDB
 
@@ -10,6 +11,8 @@ public final class SQLiteEventStore: EventStore {
     public let path: String
     /// The connection pool, for other parts of Marquee that keep tables in the same file.
     public let database: DatabasePool
+    /// Deliberate defects in force for this store (tests only; always empty in a normal run).
+    let faults = Faults.active
 
     /// Opens the store at `path`, creating it (mode 0600) when `create` is true and not `readOnly`.
     ///
@@ -23,7 +26,7 @@ public final class SQLiteEventStore: EventStore {
         while true {
             let started = Date()
             do {
-                database = try Self.connect(path, readOnly: readOnly, create: create, busyTimeout: busyTimeout)
+                database = try Self.connect(path, readOnly: readOnly, create: create, busyTimeout: busyTimeout, inspecting: !faults.contains(.acceptForeignFile))
                 return
             } catch .busy(let busyPath) {
                 // A busy that waited out the timeout is a real lock held by someone: report it.
@@ -34,9 +37,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    private static func connect(_ path: String, readOnly: Bool, create: Bool, busyTimeout: TimeInterval) throws(EventStoreError) -> DatabasePool {
+    private static func connect(_ path: String, readOnly: Bool, create: Bool, busyTimeout: TimeInterval, inspecting: Bool) throws(EventStoreError) -> DatabasePool {
         let existed = try prepareFile(at: path, create: create && !readOnly)
-        if existed { try inspect(path) } else { try mark(path) }
+        if !existed { try mark(path) } else if inspecting { try inspect(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.readonly = readOnly

@@ -1,3 +1,5 @@
+import Faults
+
 /// One terminal cell: a grapheme and the role that styles it. A wide grapheme occupies its
 /// cell and the next, which holds an empty continuation.
 public struct Cell: Hashable, Sendable {
@@ -55,9 +57,14 @@ public struct Buffer: Hashable, Sendable {
         let bounds = (clip ?? area).intersection(area)
         guard y >= bounds.y, y < bounds.bottom else { return 0 }
         var column = x
+        let raw = Faults.active.contains(.rawText)
         for character in text {
-            let width = CharacterWidth.of(character)
-            if width == 0 { continue }
+            var width = CharacterWidth.of(character)
+            if width == 0 {
+                // Zero-width characters (controls among them) never take a cell of their own.
+                guard raw else { continue }
+                width = 1
+            }
             if column + width > bounds.right { break }
             if column >= bounds.x {
                 set(column, y, Cell(String(character), role: role))

@@ -35,6 +35,9 @@ extension Marquee {
             } catch {
                 fail(error.description)
             }
+            if store.readOnly {
+                fail("the demo's simulated buyers write to the store, and --read-only forbids writes; to watch a store without writing, use `marquee console --read-only`")
+            }
             try requireTerminal()
             if fresh { removeStore() }
             let exists = FileManager.default.fileExists(atPath: store.db)

@@ -33,7 +33,7 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting()
+                let events = store.openExisting(refusal: "this command resolves a failure record, and --read-only forbids writes; drop --read-only")
                 let record = try openRecord(events, id)
                 do { try events.resolveFailure(id: id, resolution: "retried", at: Date()) } catch { fail(error.description) }
                 print("retrying \(record.subscriber) at #\(record.position)")
@@ -46,7 +46,7 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting()
+                let events = store.openExisting(refusal: "this command resolves a failure record, and --read-only forbids writes; drop --read-only")
                 let record = try openRecord(events, id)
                 do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: Date()) } catch { fail(error.description) }
                 print("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")

@@ -49,11 +49,10 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Opens an existing store for a command that maintains it (replay), or exits 2.
-    func openExisting() -> SQLiteEventStore {
-        guard !readOnly else {
-            fail("this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only")
-        }
+    /// Opens an existing store for a command that maintains it (replay, failures), or exits 2;
+    /// `refusal` says what the command would write and how to do without.
+    func openExisting(refusal: String = "this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only") -> SQLiteEventStore {
+        guard !readOnly else { fail(refusal) }
         do {
             return try SQLiteEventStore(path: db, create: false)
         } catch {

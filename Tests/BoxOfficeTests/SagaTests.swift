@@ -1,5 +1,6 @@
 @testable import BoxOffice
 import EventStore
+import Faults
 import Foundation
 import Testing
 import Ticketing
@@ -231,17 +232,39 @@ struct SagaTests {
         #expect(try second.log().last { $0.type == "ReservationExpired" }?.recordedAt == deadline)
     }
 
-    @Test func aHoldThatFellDueWhileNothingRanExpiresOnStart() async throws {
+    /// R3: a hold that fell due while nothing ran, and one that falls due later, after a
+    /// restart. Returns what went wrong (nothing, when the promise holds).
+    static func holdsAcrossARestart() async throws -> [String] {
         let clock = ManualClock()
         let first = try SagaHarness(clock: clock)
         let show = try await first.onSale()
-        let r = try await first.hold(show, ["Stalls-A-1"])
+        let overdue = try await first.hold(show, ["Stalls-A-1"])
+        clock.advance(by: 200)
+        let later = try await first.hold(show, ["Stalls-A-2"])
         first.runtime.shutdown()
-        clock.advance(by: 3_600)
+        clock.advance(by: 150)
         let second = try SagaHarness(path: first.path, clock: clock)
         await second.runtime.settle()
-        #expect(try second.types(r).last == "ReservationExpired")
+        var found: [String] = []
+        if try second.types(overdue).last != "ReservationExpired" { found.append("the overdue hold did not expire on start") }
+        if try second.types(later).last != "ReservationHeld" { found.append("the later hold did not stay held until its deadline") }
+        await second.run(for: 200)
+        if try second.types(later).last != "ReservationExpired" { found.append("the later hold never expired") }
+        found += try LogAudit.earlyExpiries(in: second.runtime.store)
+        return found
     }
+
+    @Test func aHoldThatFellDueWhileNothingRanExpiresOnStartAndNoneEarlyOrNever() async throws {
+        let found = try await Self.holdsAcrossARestart()
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    #if DEBUG
+    @Test func provenByAFault_aSagaThatDoesNotReArmItsTimersFailsTheRestartCheck() async throws {
+        let found = try await Faults.$injected.withValue(.skipRearmOnStart) { try await Self.holdsAcrossARestart() }
+        #expect(found.contains("the overdue hold did not expire on start"), "\(found)")
+    }
+    #endif
 
     @Test func twoProcessesRacingToExpireOneHoldProduceOneExpiry() async throws {
         let clock = ManualClock()

@@ -1,5 +1,6 @@
 import BoxOffice
 import Console
+import Faults
 import Foundation
 import Testing
 import TerminalUI
@@ -12,10 +13,12 @@ struct HostileTextTests {
         String(repeating: "Very Long Name ", count: 6),
     ]
 
-    @Test func namesAndReasonsNeverReachTheScreenRawAndNeverBreakTheLayout() async throws {
+    /// R6: hostile names and a hostile reason on every screen at two sizes; returns what went
+    /// wrong (nothing, when the promise holds).
+    static func hostileTextOnEveryScreen() async throws -> [String] {
         let world = try await ConsoleFixture.world()
         let show = ShowID("grand-hall-sat")
-        for (index, name) in Self.names.enumerated() {
+        for (index, name) in names.enumerated() {
             // Names are trimmed and capped at 80 characters by the domain.
             _ = try? await world.runtime.box.reserveSeats(show, seats: [SeatID("Stalls-J-\(index + 1)")], customer: String(name.prefix(80)), CommandContext(actor: "buyer-x"))
         }
@@ -24,19 +27,36 @@ struct HostileTextTests {
         var state = world.state
         state.show = show
         _ = Reducer.reduce(into: &state, .modelsUpdated(world.runtime.read.snapshot(), head: 1, lag: 0, failures: []))
+        var found: [String] = []
         for screenKey: Key in [.character("1"), .character("2")] {
             _ = Reducer.reduce(into: &state, .key(screenKey))
             for (width, height) in [(120, 40), (80, 24)] {
                 let buffer = screen(state, width: width, height: height)
-                for cell in buffer.cells {
-                    #expect(!cell.symbol.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) })
+                for (index, cell) in buffer.cells.enumerated()
+                where cell.symbol.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) }) {
+                    found.append("screen \(screenKey) at \(width)×\(height): a raw control character in cell \(index)")
                 }
                 // Every line still fills exactly the screen's width, and the frame's right edge is intact.
-                for line in buffer.lines { #expect(CharacterWidth.of(line) == width) }
+                for (row, line) in buffer.lines.enumerated() where CharacterWidth.of(line) != width {
+                    found.append("screen \(screenKey) at \(width)×\(height): line \(row) is \(CharacterWidth.of(line)) columns wide")
+                }
             }
         }
         _ = Reducer.reduce(into: &state, .key(.character("1")))
         let dashboard = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
-        #expect(dashboard.contains("␛[2J"), "the hostile name shows, made inert")
+        if !dashboard.contains("␛[2J") { found.append("the hostile name does not show, made inert") }
+        return found
     }
+
+    @Test func namesAndReasonsNeverReachTheScreenRawAndNeverBreakTheLayout() async throws {
+        let found = try await Self.hostileTextOnEveryScreen()
+        #expect(found.isEmpty, "\(found.prefix(5))")
+    }
+
+    #if DEBUG
+    @Test func provenByAFault_withoutSanitisingRawControlCharactersReachTheScreen() async throws {
+        let found = try await Faults.$injected.withValue(.rawText) { try await Self.hostileTextOnEveryScreen() }
+        #expect(found.contains { $0.contains("raw control character") }, "\(found.prefix(5))")
+    }
+    #endif
 }

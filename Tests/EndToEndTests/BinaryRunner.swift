@@ -33,10 +33,11 @@ struct BinaryRunner {
         private var errData = Data()
         private let group = DispatchGroup()
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             try BinaryRunner.checkFresh()
             process.executableURL = URL(fileURLWithPath: BinaryRunner.executable)
             process.arguments = arguments
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             process.standardOutput = out
             process.standardError = err
             process.standardInput = FileHandle.nullDevice
@@ -65,7 +66,9 @@ struct BinaryRunner {
         }
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome { try Running(arguments).wait() }
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try Running(arguments, environment: environment).wait()
+    }
 
     /// `swift test` builds the binary on a clean checkout but does not relink it after a change
     /// to the libraries it is made of; a binary older than their objects is stale, so say so.
@@ -73,7 +76,7 @@ struct BinaryRunner {
         let manager = FileManager.default
         let folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
         guard let binaryDate = try? manager.attributesOfItem(atPath: executable)[.modificationDate] as? Date else { return }
-        for target in ["Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "marquee"] {
+        for target in ["Faults", "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "Bench", "marquee"] {
             let objects = folder.appendingPathComponent("\(target).build")
             for name in (try? manager.contentsOfDirectory(atPath: objects.path)) ?? [] where name.hasSuffix(".o") {
                 let date = try? manager.attributesOfItem(atPath: objects.appendingPathComponent(name).path)[.modificationDate] as? Date

@@ -22,8 +22,8 @@ struct ConsoleTerminalTests {
         return (folder, path)
     }
 
-    func console(_ folder: String, _ path: String, extra: String = "") throws -> Tmux {
-        try Tmux(command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(BinaryRunner.executable) console --db \(path) --operator ana \(extra); echo EXITED $?; stty -a | grep -o ' echo '; sleep 60", folder: folder)
+    func console(_ folder: String, _ path: String, extra: String = "", environment: String = "") throws -> Tmux {
+        try Tmux(command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(environment) \(BinaryRunner.executable) console --db \(path) --operator ana \(extra); echo EXITED $?; stty -a | grep -o ' echo '; sleep 60", folder: folder)
     }
 
     func events(_ path: String, type: String) throws -> [[String: Any]] {
@@ -173,6 +173,26 @@ struct ConsoleTerminalTests {
         let after = tmux.wait(for: "\n echo")
         #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
     }
+
+    /// R5: after `q`, is the pane a normal shell again with echo on?
+    func restoredAfterQuit(environment: String = "") async throws -> Bool {
+        let (folder, path) = try await seededStore()
+        let tmux = try console(folder, path, environment: environment)
+        #expect(tmux.wait(for: "SEAT MAP").found)
+        tmux.send("q")
+        #expect(tmux.wait(for: "EXITED 0").found)
+        return tmux.wait(for: "\n echo", timeout: 3).found
+    }
+
+    @Test func quittingRestoresTheTerminal() async throws {
+        #expect(try await restoredAfterQuit())
+    }
+
+    #if DEBUG
+    @Test func provenByAFault_aConsoleThatSkipsTheRestoreLeavesEchoOff() async throws {
+        #expect(try await !restoredAfterQuit(environment: "MARQUEE_TEST_FAULT=skipTerminalRestore"))
+    }
+    #endif
 
     @Test func aTooSmallTerminalSaysSoUntilItGrows() async throws {
         let (folder, path) = try await seededStore()

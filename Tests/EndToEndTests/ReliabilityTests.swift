@@ -4,53 +4,19 @@ import Foundation
 import Testing
 import Ticketing
 
-/// Reliability properties at test-suite size (issue 9 runs them at full counts).
+/// Reliability properties at test-suite size; `marquee torture` runs them at full counts (see
+/// the README's Reliability table). Each property also runs under a test-only fault that
+/// breaks it, and must then fail: proof that the check can see the breakage.
 @Suite("Reliability", .serialized)
 struct ReliabilityTests {
-    /// Replays the log: a seat is never held or sold by two reservations at once, and held +
-    /// sold never exceeds capacity. Returns the violations found.
-    static func violations(in store: SQLiteEventStore) throws -> [String] {
-        let codec = EventCodec()
-        var owner: [String: String] = [:]
-        var capacity: [ShowID: Int] = [:]
-        var taken: [ShowID: Int] = [:]
-        var found: [String] = []
-        var after: Int64 = 0
-        while true {
-            let batch = try store.readAll(after: after, limit: 5_000)
-            guard let last = batch.last else { break }
-            after = last.position
-            for recorded in batch {
-                switch try codec.decode(recorded) {
-                case .inventoryInitialized(let e): capacity[e.showId] = e.capacity
-                case .seatsHeld(let e):
-                    for seat in e.seats {
-                        let key = "\(e.showId)/\(seat)"
-                        if let holder = owner[key] { found.append("#\(recorded.position): \(seat) held by \(e.reservationId) while \(holder) has it") }
-                        owner[key] = e.reservationId.rawValue
-                    }
-                    taken[e.showId, default: 0] += e.seats.count
-                case .seatsSold(let e):
-                    for seat in e.seats where owner["\(e.showId)/\(seat)"] != e.reservationId.rawValue {
-                        found.append("#\(recorded.position): \(seat) sold to \(e.reservationId) but held by \(owner["\(e.showId)/\(seat)"] ?? "nobody")")
-                    }
-                case .seatsReleased(let e):
-                    for seat in e.seats { owner["\(e.showId)/\(seat)"] = nil }
-                    taken[e.showId, default: 0] -= e.seats.count
-                default: break
-                }
-                for (show, count) in taken where count > (capacity[show] ?? .max) {
-                    found.append("#\(recorded.position): \(show) has \(count) seats held or sold of \(capacity[show] ?? 0)")
-                }
-            }
-        }
-        return found
+    static func folder() throws -> String {
+        let folder = NSTemporaryDirectory() + "marquee-rel-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
     }
 
     @Test func r1SeveralSimulatorProcessesOnOneStoreNeverDoubleBook() async throws {
-        let folder = NSTemporaryDirectory() + "marquee-r1-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/r1.sqlite"
+        let path = try Self.folder() + "/r1.sqlite"
         // Four processes at once on small rooms: the rush fights over the same seats.
         let runs = try (1...4).map { seed in
             try BinaryRunner.Running(["simulate", "--db", path, "--scenario", "rush", "--speed", "60", "--duration", "4", "--seed", String(seed), "--venue", "club"])
@@ -64,9 +30,81 @@ struct ReliabilityTests {
         #expect(refused.reduce(0, +) > 0, "no contention: \(outcomes.map(\.stdout))")
         let store = try SQLiteEventStore(path: path, readOnly: true)
         #expect(try store.statistics(since: .distantPast).byType["ShowCreated"] == 6)
-        let found = try Self.violations(in: store)
+        let found = try LogAudit.doubleBooking(in: store)
         #expect(found.isEmpty, "\(found.prefix(5))")
         let verify = try BinaryRunner.run(["replay", "--db", path, "--verify"])
         #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
+    func race(fault: String? = nil) throws -> BinaryRunner.Outcome {
+        let path = try Self.folder() + "/race.sqlite"
+        return try BinaryRunner.run(
+            ["torture", "race", "--db", path, "--processes", "4", "--attempts", "150", "--seats", "40"],
+            environment: fault.map { ["MARQUEE_TEST_FAULT": $0] } ?? [:]
+        )
+    }
+
+    @Test func r1RacingProcessesNeverHoldOrSellASeatTwice() throws {
+        let out = try race()
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("✓ no seat held or sold by two reservations"), "\(out.stdout)")
+        #expect(out.stdout.contains("600 attempts"), "\(out.stdout)")
+    }
+
+    @Test func r1ProvenByAFault_withoutTheVersionCheckTheRaceDoubleBooks() throws {
+        let out = try race(fault: "skipVersionCheck")
+        #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("✗ no seat held or sold by two reservations"), "\(out.stdout)")
+    }
+
+    func crash(fault: String? = nil) throws -> BinaryRunner.Outcome {
+        let path = try Self.folder() + "/crash.sqlite"
+        return try BinaryRunner.run(
+            ["torture", "crash", "--db", path, "--kills", "5", "--max-delay", "2500", "--seed", "3"],
+            environment: fault.map { ["MARQUEE_TEST_FAULT": $0] } ?? [:]
+        )
+    }
+
+    @Test func r2KilledAtRandomInstantsNothingIsLostDoubledOrStuck() throws {
+        let out = try crash()
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        for promise in ["every acknowledged command is in the log", "no event duplicated", "every read model and the saga ledger equal a full rebuild", "no subscriber stuck"] {
+            #expect(out.stdout.contains("✓ \(promise)"), "\(out.stdout)")
+        }
+        #expect(!out.stdout.contains(" 0 commands acknowledged"), "nothing was acknowledged: \(out.stdout)")
+    }
+
+    @Test func r2ProvenByAFault_anAcknowledgementWithoutACommitIsFound() throws {
+        let out = try crash(fault: "acknowledgeWithoutCommit")
+        #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("✗ every acknowledged command is in the log"), "\(out.stdout)")
+    }
+
+    @Test func r2ProvenByAFault_rowsSavedWithoutTheirCheckpointAreFound() throws {
+        let out = try crash(fault: "loseCheckpoint")
+        #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("✗ every read model and the saga ledger equal a full rebuild"), "\(out.stdout)")
+    }
+
+    /// R7: `--read-only` refuses every subcommand that writes, before it touches the store.
+    @Test func r7ReadOnlyRefusesEveryWritingSubcommand() async throws {
+        let path = try Self.folder() + "/ro.sqlite"
+        let seeded = try BinaryRunner.run(["simulate", "--db", path, "--scenario", "rush", "--speed", "60", "--duration", "1", "--venue", "club"])
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        let store = try SQLiteEventStore(path: path, readOnly: true)
+        let head = try store.headPosition()
+        let writes: [[String]] = [
+            ["submit", "grand-hall-sat"], ["approve", "grand-hall-sat"], ["reject", "grand-hall-sat", "--reason", "no"],
+            ["reopen", "grand-hall-sat"], ["close-sales", "grand-hall-sat"], ["cancel-show", "grand-hall-sat"],
+            ["reserve", "grand-hall-sat", "--seats", "Stalls-A-1", "--customer", "Ro"], ["extend", "R-00000000"], ["cancel", "R-00000000"],
+            ["block", "grand-hall-sat", "--seats", "Stalls-A-1"], ["unblock", "grand-hall-sat", "--seats", "Stalls-A-1"], ["pay", "R-00000000"],
+            ["replay"], ["failures", "retry", "1"], ["failures", "skip", "1"], ["simulate", "--duration", "1"], ["demo"],
+        ]
+        for arguments in writes {
+            let out = try BinaryRunner.run(arguments + ["--db", path, "--read-only"])
+            #expect(out.status == 2, "\(arguments): \(out.status) \(out.stderr)")
+            #expect(out.stderr.contains("--read-only") || out.stderr.contains("read-only"), "\(arguments): \(out.stderr)")
+        }
+        #expect(try store.headPosition() == head)
     }
 }

@@ -1,4 +1,5 @@
 import EventStore
+import Faults
 import Foundation
 import GRDB
 import Testing
@@ -42,16 +43,39 @@ struct SQLiteStoreFileTests {
             == .duplicate(positions: [1]))
     }
 
-    @Test func refusesAnotherSQLiteDatabaseAndLeavesItUntouched() throws {
-        let path = folder.file("other.sqlite")
+    /// R4: opening another program's SQLite database; returns what went wrong.
+    func openingAnotherDatabase() throws -> [String] {
+        let path = folder.file("other-\(UUID().uuidString).sqlite")
         let other = try DatabaseQueue(path: path)
         try other.write { try $0.execute(sql: "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES ('x')") }
         try other.close()
         let before = bytes(path)
-        #expect(throws: EventStoreError.notAMarqueeStore(path: path)) { try SQLiteEventStore(path: path) }
-        #expect(bytes(path) == before)
-        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        var found: [String] = []
+        do {
+            let store = try SQLiteEventStore(path: path)
+            try store.database.close()
+            found.append("another program's database was opened as a store")
+        } catch EventStoreError.notAMarqueeStore(path) {
+        } catch {
+            found.append("refused with the wrong error: \(error)")
+        }
+        if bytes(path) != before { found.append("the file was changed") }
+        if FileManager.default.fileExists(atPath: path + "-wal") { found.append("a write-ahead log was created beside it") }
+        return found
     }
+
+    @Test func refusesAnotherSQLiteDatabaseAndLeavesItUntouched() throws {
+        let found = try openingAnotherDatabase()
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    #if DEBUG
+    @Test func provenByAFault_withoutTheFileCheckAnotherDatabaseIsOpenedAndChanged() throws {
+        let found = try Faults.$injected.withValue(.acceptForeignFile) { try openingAnotherDatabase() }
+        #expect(found.contains("another program's database was opened as a store"), "\(found)")
+        #expect(found.contains("the file was changed"), "\(found)")
+    }
+    #endif
 
     @Test(arguments: [Data("hello, this is not a database at all, just some text that is long enough".utf8), Data(repeating: 0xAB, count: 8192)])
     func refusesAFileThatIsNotADatabaseAndLeavesItUntouched(_ content: Data) throws {
