@@ -65,6 +65,9 @@ public struct EventCodec: Sendable {
         guard event.schemaVersion == Self.schemaVersion else {
             throw .unknownSchemaVersion(event.type, version: event.schemaVersion, position: event.position)
         }
+        if let read = PayloadFields.readers[event.type], let fields = PayloadFields(event.payload), let fast = read(fields) {
+            return fast
+        }
         do {
             return try decode(event.payload, decoder)
         } catch {

@@ -10,10 +10,29 @@ enum MetadataCoding {
     }
 
     static func decode(_ text: String, position: Int64) throws -> EventMetadata {
+        try decode(Data(text.utf8), position: position)
+    }
+
+    /// Reads the fixed shape by hand; anything else goes through `JSONDecoder`.
+    static func decode(_ data: Data, position: Int64) throws -> EventMetadata {
+        let fast = try? JSONScanner.read(data) { scanner -> EventMetadata? in
+            var metadata = EventMetadata()
+            try scanner.object { key, scanner in
+                switch key {
+                case "actor": metadata.actor = try scanner.optionalString()
+                case "causationId": metadata.causationId = try scanner.optionalString()
+                case "commandId": metadata.commandId = try scanner.optionalString()
+                case "correlationId": metadata.correlationId = try scanner.optionalString()
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            return scanner.atEnd() ? metadata : nil
+        }
+        if let fast = fast ?? nil { return fast }
         do {
-            return try decoder.decode(EventMetadata.self, from: Data(text.utf8))
+            return try decoder.decode(EventMetadata.self, from: data)
         } catch {
-            throw EventStoreError.storage("event at position \(position) has unreadable metadata: \(text.prefix(80))")
+            throw EventStoreError.storage("event at position \(position) has unreadable metadata: \(String(decoding: data.prefix(80), as: UTF8.self))")
         }
     }
 }

@@ -116,16 +116,22 @@ extension SQLiteEventStore {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
             let position: Int64 = row[0]
-            let recordedText: String = row[7]
-            guard let recordedAt = Timestamp.date(recordedText) else {
-                throw EventStoreError.corrupt(path: db.description, detail: "event at position \(position) has an unreadable time \"\(recordedText)\"")
+            let recordedAt = try row.withUnsafeData(atIndex: 7) { data in
+                data?.withUnsafeBytes { Timestamp.date(utf8: $0) }
             }
-            let payload: String = row[5]
-            let metadataText: String = row[6]
+            guard let recordedAt else {
+                let text: String? = row[7]
+                throw EventStoreError.corrupt(path: db.description, detail: "event at position \(position) has an unreadable time \"\(text ?? "null")\"")
+            }
+            // Payload and metadata straight from SQLite's bytes, without a detour through String.
+            let payload = try row.withUnsafeData(atIndex: 5) { data in
+                // SQLite's buffer lives only until the next step: copy it.
+                data?.withUnsafeBytes { raw in raw.baseAddress.map { Data(bytes: $0, count: raw.count) } } ?? Data()
+            }
+            let metadata = try row.withUnsafeData(atIndex: 6) { try MetadataCoding.decode($0 ?? Data(), position: position) }
             events.append(RecordedEvent(
                 position: position, streamId: row[1], streamVersion: row[2], type: row[3], schemaVersion: row[4],
-                payload: Data(payload.utf8), metadata: try MetadataCoding.decode(metadataText, position: position),
-                recordedAt: recordedAt
+                payload: payload, metadata: metadata, recordedAt: recordedAt
             ))
         }
         return events

@@ -35,7 +35,12 @@ public enum Timestamp {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (also `+00:00`); nil for anything else.
     public static func date(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { date(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `date(_:)` over UTF-8 bytes in place.
+    public static func date(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
         func number(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= bytes.count else { return nil }
             var value: Int64 = 0
@@ -62,7 +67,7 @@ public enum Timestamp {
                 index += 1
             }
         }
-        let rest = bytes[index...]
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
         guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
         let days = days(fromCivil: year, month, day)
         return date(milliseconds: ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis)

@@ -238,6 +238,8 @@ extension Marquee.Torture {
             do {
                 try runtime.start()
                 try await DemoSeeder.seed(catalog, into: runtime.box)
+                // A fresh hall each round, so buyers never run out of seats however many rounds run.
+                try await TortureWorkers.openShow(ShowID("crash-hall-\(run)"), venue: TortureWorkers.hall(seats: 500), runtime.box)
                 try await TortureWorkers.crash(runtime: runtime, run: run, acknowledgements: acks)
             } catch {
                 fail("\(error)")

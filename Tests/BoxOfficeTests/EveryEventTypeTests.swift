@@ -67,6 +67,47 @@ struct EveryEventTypeTests {
         #expect(expected.contains("ReservationCompensated") && expected.contains("PaymentRefunded") && expected.contains("SeatsUnblocked"))
         // What the commands returned is exactly what the store gives back.
         #expect(Array(log.map(\.1).suffix(appended.count)) == appended)
+        // The hand-written payload reader agrees with JSONDecoder on every type it reads.
+        let decoder = EventCodec.makeDecoder()
+        func viaFoundation<P: DomainEventPayload>(_ sample: P, _ data: Data) throws -> DomainEvent? {
+            DomainEvent(payload: try decoder.decode(P.self, from: data))
+        }
+        var fastTypes: Set<String> = []
+        for (recorded, event) in log {
+            guard let read = PayloadFields.readers[recorded.type] else { continue }
+            let fast = try #require(PayloadFields(recorded.payload).flatMap(read), "\(recorded.type)")
+            #expect(fast == event)
+            #expect(try viaFoundation(event.payload, recorded.payload) == fast)
+            fastTypes.insert(recorded.type)
+        }
+        #expect(fastTypes == Set(PayloadFields.readers.keys))
+    }
+
+    @Test func theFastPayloadReaderAgreesWithJSONDecoderOnHostileTextAndDefersOnAnythingOdd() throws {
+        let codec = EventCodec()
+        let encoder = EventCodec.makeEncoder()
+        let at = Date(timeIntervalSince1970: 1_800_000_000.125)
+        for customer in ["Zoë \"Q\" \\ back/slash", "tab\tnew\nline\u{01}\u{1B}[2J", "東京 🎭 שלום \u{202E}", "", String(repeating: "x", count: 500)] {
+            let event = ReservationRequested(
+                reservationId: ReservationID("R-1"), showId: ShowID("s"), seats: [SeatID("A-1-1"), SeatID("A-1-2")], customer: customer,
+                amountMinor: -12, currency: "EUR", by: "buyer-1", at: at
+            )
+            let payload = try encoder.encode(event)
+            let fields = try #require(PayloadFields(payload), "\(customer)")
+            #expect(PayloadFields.readers["ReservationRequested"]?(fields) == .reservationRequested(event))
+        }
+        // Unknown keys, fractions and missing fields are left to JSONDecoder, which has the last word.
+        let odd = [
+            #"{"at":"2026-11-29T20:14:03.250Z","by":"x","extra":1,"paymentId":"P-1","reason":"r","reservationId":"R-1"}"#,
+            #"{"amountMinor":1.5,"at":"2026-11-29T20:14:03.250Z","by":"x","currency":"EUR","paymentId":"P-1","reservationId":"R-1"}"#,
+            #"{"at":"2026-11-29T20:14:03.250Z","paymentId":"P-1","reservationId":"R-1"}"#,
+        ]
+        for text in odd {
+            let fast = PayloadFields(Data(text.utf8)).flatMap { PayloadFields.readers["PaymentFailed"]?($0) }
+            #expect(fast == nil, "\(text)")
+        }
+        let extra = RecordedEvent(position: 1, streamId: "payment-P-1", streamVersion: 1, type: "PaymentFailed", schemaVersion: 1, payload: Data(odd[0].utf8), metadata: EventMetadata(), recordedAt: at)
+        #expect(try codec.decode(extra) == .paymentFailed(PaymentFailed(paymentId: PaymentID("P-1"), reservationId: ReservationID("R-1"), reason: "r", by: "x", at: Timestamp.date("2026-11-29T20:14:03.250Z") ?? at)))
     }
 
     @Test func payloadsAreCamelCaseAndNeverOmitAKey() async throws {

@@ -12,6 +12,13 @@ public protocol Projection: Sendable {
     /// The read model's name: its subscriber name and (in snake case) its table.
     var name: String { get }
     func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Row>)
+    /// How many of the latest events decide the model, when only a window of them does (a
+    /// feed of the last N); nil when every event may. A rebuild folds only that window.
+    var window: Int64? { get }
+}
+
+extension Projection {
+    public var window: Int64? { nil }
 }
 
 /// Where a projection's read model comes from when it is opened.

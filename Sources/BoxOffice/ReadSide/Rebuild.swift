@@ -62,8 +62,13 @@ public enum Rebuild {
             let batch = try storage.readAll(after: after, limit: batchSize)
             guard let final = batch.last else { break }
             for recorded in batch where recorded.position <= last {
+                let wanted = folds.filter { fold in
+                    let limit = limits[fold.name] ?? last
+                    return recorded.position <= limit && fold.window.map { recorded.position > limit - $0 } ?? true
+                }
+                guard !wanted.isEmpty else { continue }
                 let event = try codec.decode(recorded)
-                for fold in folds where recorded.position <= (limits[fold.name] ?? last) { fold.apply(event, recorded) }
+                for fold in wanted { fold.apply(event, recorded) }
             }
             done += Int64(batch.count)
             after = final.position
@@ -91,6 +96,7 @@ public enum Rebuild {
 /// A projection folded in memory during a rebuild, behind one type for every projection.
 protocol RebuildFold: AnyObject {
     var name: String { get }
+    var window: Int64? { get }
     var rowCount: Int { get }
     func apply(_ event: DomainEvent, _ recorded: RecordedEvent)
     func encodedRows() throws -> [String: Data]
@@ -101,9 +107,13 @@ final class Fold<P: Projection>: RebuildFold {
     let projection: P
     var rows = RowSet<P.Row>()
 
-    init(_ projection: P) { self.projection = projection }
+    init(_ projection: P) {
+        self.projection = projection
+        rows.tracksChanges = false
+    }
 
     var name: String { projection.name }
+    var window: Int64? { projection.window }
     var rowCount: Int { rows.count }
 
     func apply(_ event: DomainEvent, _ recorded: RecordedEvent) { projection.apply(event, recorded, to: &rows) }

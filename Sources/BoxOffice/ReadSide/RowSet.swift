@@ -5,6 +5,8 @@ import Foundation
 public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     public private(set) var rows: [String: Row] = [:]
     var changed: Set<String> = []
+    /// Whether changed keys are recorded (not in a rebuild, which writes every row at the end).
+    var tracksChanges = true
 
     public init(_ rows: [String: Row] = [:]) { self.rows = rows }
 
@@ -12,7 +14,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
         get { rows[key] }
         set {
             rows[key] = newValue
-            changed.insert(key)
+            if tracksChanges { changed.insert(key) }
         }
     }
 
@@ -22,7 +24,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
         var row = rows.removeValue(forKey: key) ?? make()
         change(&row)
         rows[key] = row
-        changed.insert(key)
+        if tracksChanges { changed.insert(key) }
     }
 
     /// Changes an existing row in place; does nothing when there is none.
@@ -30,7 +32,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
         guard var row = rows.removeValue(forKey: key) else { return }
         change(&row)
         rows[key] = row
-        changed.insert(key)
+        if tracksChanges { changed.insert(key) }
     }
 
     public var count: Int { rows.count }

@@ -26,12 +26,18 @@ public enum TortureWorkers {
 
     /// Creates and approves the race show, once however many processes ask.
     public static func prepareRace(_ box: BoxOffice, seats: Int) async throws {
+        try await openShow(raceShow, venue: hall(seats: seats), box)
+    }
+
+    /// Creates, submits and approves a show under fixed command ids (so once, however many
+    /// processes ask, and again after a crash without harm).
+    public static func openShow(_ show: ShowID, venue: Venue, _ box: BoxOffice) async throws {
         let steps: [(Command, String)] = [
-            (.createShow(raceShow, name: "Torture Hall", venue: hall(seats: seats), startsAt: box.clock.now().addingTimeInterval(86_400)), "create"),
-            (.submitShow(raceShow), "submit"), (.approveShow(raceShow), "approve"),
+            (.createShow(show, name: venue.name, venue: venue, startsAt: box.clock.now().addingTimeInterval(86_400)), "create"),
+            (.submitShow(show), "submit"), (.approveShow(show), "approve"),
         ]
         for (command, step) in steps {
-            _ = try await box.execute(command, CommandContext(actor: "torture", commandId: "torture-race-\(step)", correlationId: "C-TORTURE"))
+            _ = try await box.execute(command, CommandContext(actor: "torture", commandId: "torture-\(show)-\(step)", correlationId: "C-TORTURE-\(show)"))
         }
     }
 

@@ -19,6 +19,8 @@ public struct EventFeed: Projection {
 
     public let limit: Int
     public var name: String { "eventFeed" }
+    /// Only the last `limit` events are kept, so only they need folding.
+    public var window: Int64? { Int64(limit) }
 
     public init(limit: Int = 500) { self.limit = max(limit, 1) }
 
