@@ -179,6 +179,40 @@ struct SagaTests {
         #expect(s.runtime.read.snapshot().sales[show.rawValue]?.sold == 0)
     }
 
+    @Test func theLedgerHoldsOnlyWhatIsInFlightNotTheHistory() async throws {
+        let s = try SagaHarness()
+        let show = try await s.onSale()
+        var sold: [ReservationID] = []
+        for index in 1...5 {
+            let r = try await s.hold(show, ["Stalls-A-\(index)"])
+            try await s.pay(r)
+            sold.append(r)
+        }
+        let waiting = try await s.hold(show, ["Stalls-B-1"])
+        await s.run(for: 5)
+        let ledger = try #require(s.runtime.saga).ledger.snapshot.rows
+        #expect(ledger.rows.keys.sorted() == [waiting.rawValue], "paid and confirmed reservations leave the ledger")
+    }
+
+    @Test func aShowCancelledJustBeforeACrashStillHasItsSalesCancelledAfterTheRestart() async throws {
+        let clock = ManualClock()
+        let first = try SagaHarness(clock: clock)
+        let show = try await first.onSale()
+        let sold = try await first.hold(show, ["Stalls-A-1"])
+        try await first.pay(sold)
+        await first.run(for: 5)
+        // The show is cancelled by another process; this one dies before its saga acts on it.
+        let other = BoxOffice(store: try SQLiteEventStore(path: first.path), clock: clock)
+        _ = try await other.execute(.cancelShow(show, reason: "Flood"), Harness.ana)
+        other.close()
+        first.runtime.shutdown()
+        let second = try SagaHarness(path: first.path, clock: clock)
+        await second.run(for: 5)
+        #expect(try second.types(sold).suffix(2) == ["ReservationCancelled", "ReservationRefunded"])
+        let marker = try second.log().first { $0.type == "ReservationCancelled" }
+        #expect(marker?.metadata.actor == "saga")
+    }
+
     @Test func aPaymentThatArrivesAfterTheDeadlineIsRefunded() async throws {
         let s = try SagaHarness(gateway: ScriptedGateway(latency: 400))
         let show = try await s.onSale()

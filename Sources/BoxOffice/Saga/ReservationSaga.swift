@@ -65,17 +65,38 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     private func derive(_ rows: RowSet<SagaLedger.Entry>, _ key: String?) {
         let keys = key.map { [$0] } ?? rows.rows.keys.sorted()
         let now = clock.now()
+        var steps: [SagaStep] = []
+        for key in keys {
+            guard let entry = rows[key] else { continue }
+            if entry.isShowMarker {
+                steps += SagaStep.cancellations(for: entry, sold: soldReservations(of: ShowID(entry.showId)), now: now)
+            } else {
+                steps += SagaStep.steps(for: entry, gateway: gateway, now: now)
+            }
+        }
         var added = false
         queue.withLock { queue in
-            for key in keys {
-                guard let entry = rows[key] else { continue }
-                for step in SagaStep.steps(for: entry, gateway: gateway, now: now) where queue.scheduled.insert(step.commandId).inserted {
-                    queue.timers.schedule(step, at: step.due)
-                    added = true
-                }
+            for step in steps where queue.scheduled.insert(step.commandId).inserted {
+                queue.timers.schedule(step, at: step.due)
+                added = true
             }
         }
         if added { wake() }
+    }
+
+    /// The reservations still holding sold seats of a show, read from its inventory stream
+    /// (a cancelled show's sales are no longer in the ledger).
+    private func soldReservations(of show: ShowID) -> [ReservationID] {
+        let codec = EventCodec()
+        guard let events = try? box.store.read(stream: StreamRef.inventory(show).name) else { return [] }
+        var inventory: InventoryState?
+        for recorded in events {
+            guard let event = try? codec.decode(recorded) else { continue }
+            inventory = InventoryState.evolve(inventory, event)
+        }
+        var sold = Set<ReservationID>()
+        for case .sold(let reservation) in inventory?.taken.values ?? [:].values { sold.insert(reservation) }
+        return sold.sorted()
     }
 
     // MARK: - Running steps

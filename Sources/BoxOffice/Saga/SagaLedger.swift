@@ -3,8 +3,11 @@ import Foundation
 import Ticketing
 
 /// What the reservation saga knows about each live reservation: where its hold, payment and
-/// show stand. A pure fold like any read model (table `rm_saga_ledger`); finished
-/// reservations leave it. Keyed by reservation id.
+/// show stand. A pure fold like any read model (table `rm_saga_ledger`). Keyed by reservation
+/// id; finished reservations leave it — a paid, confirmed one too, so the ledger (and the
+/// saga's start-up) stays the size of what is in flight, not of the history. A later refund
+/// of such a reservation starts a new entry from its `ReservationCancelled`, and a cancelled
+/// show leaves a marker (`show:<id>`) from which the saga cancels the show's sales.
 public struct SagaLedger: Projection {
     public enum Payment: String, Codable, Sendable { case none, requested, succeeded, failed, refunded }
 
@@ -25,8 +28,21 @@ public struct SagaLedger: Projection {
         public var causation: Int64
 
         var isFinished: Bool {
-            [.expired, .compensated, .cancelled, .refunded].contains(status) && [.none, .failed, .refunded].contains(payment)
+            if status == .confirmed && payment == .succeeded && !showCancelled { return true }
+            return [.expired, .compensated, .cancelled, .refunded].contains(status) && [.none, .failed, .refunded].contains(payment)
         }
+
+        /// Whether this is a cancelled show's marker rather than a reservation.
+        public var isShowMarker: Bool { reservationId.hasPrefix(SagaLedger.showMarkerPrefix) }
+    }
+
+    static let showMarkerPrefix = "show:"
+
+    static func showMarker(_ show: ShowID, correlationId: String?, at position: Int64) -> Entry {
+        Entry(
+            reservationId: showMarkerPrefix + show.rawValue, showId: show.rawValue, status: .cancelled, expiresAt: Date(timeIntervalSince1970: 0),
+            amountMinor: 0, currency: "", showCancelled: true, correlationId: correlationId, causation: position
+        )
     }
 
     public var name: String { "sagaLedger" }
@@ -40,6 +56,8 @@ public struct SagaLedger: Projection {
                 changed.causation = recorded.position
                 rows[key] = changed
             }
+            // Its confirmed sales left the ledger when they were confirmed: the marker stands for them.
+            rows[Self.showMarkerPrefix + e.showId.rawValue] = Self.showMarker(e.showId, correlationId: recorded.metadata.correlationId, at: recorded.position)
             return
         }
         if case .reservationRequested(let e) = event {
@@ -50,7 +68,19 @@ public struct SagaLedger: Projection {
             )
             return
         }
-        guard let id = Self.reservation(of: event), var entry = rows[id] else { return }
+        guard let id = Self.reservation(of: event) else { return }
+        var entry: Entry
+        if let existing = rows[id] {
+            entry = existing
+        } else if case .reservationCancelled(let e) = event, e.refundDue {
+            // A confirmed, paid reservation (it left the ledger when confirmed) now owes a refund.
+            entry = Entry(
+                reservationId: id, showId: e.showId.rawValue, status: .confirmed, expiresAt: e.at, payment: .succeeded,
+                amountMinor: 0, currency: "", correlationId: recorded.metadata.correlationId, causation: recorded.position
+            )
+        } else {
+            return
+        }
         entry.causation = recorded.position
         switch event {
         case .reservationHeld(let e): entry.expiresAt = e.expiresAt

@@ -12,6 +12,13 @@ public struct SagaStep: Sendable, Hashable {
     public var correlationId: String?
     public var causation: Int64
 
+    /// A cancelled show's sales, cancelled one by one (each then refunded by its own steps).
+    static func cancellations(for marker: SagaLedger.Entry, sold: [ReservationID], now: Date) -> [SagaStep] {
+        sold.map { reservation in
+            SagaStep(command: .cancelReservation(reservation), commandId: "saga-cancel-\(reservation)", due: now, correlationId: marker.correlationId, causation: marker.causation)
+        }
+    }
+
     /// The steps that move a reservation on from where the ledger says it stands. A pure
     /// function of the entry, so a restart re-derives exactly what was still to do.
     static func steps(for entry: SagaLedger.Entry, gateway: any PaymentGateway, now: Date) -> [SagaStep] {
