@@ -29,6 +29,18 @@ extension InMemoryEventStore: ReadModelStorage {
         return true
     }
 
+    public func update(
+        _ model: String, through checkpoint: Int64,
+        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
+    ) throws(EventStoreError) -> Bool {
+        let stored = try self.checkpoint(of: model)
+        guard stored < checkpoint else { return false }
+        let table = readModels.state.withLock { $0.tables[model] ?? [:] }
+        let changes: (rows: [String: Data], deleted: Set<String>)
+        do { changes = try fold(stored) { table[$0] } } catch { throw .storage("cannot fold \(model): \(error)") }
+        return try persist(model, rows: changes.rows, deleted: changes.deleted, checkpoint: checkpoint)
+    }
+
     public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) {
         readModels.state.withLock { $0.tables[model] = rows }
         try saveCheckpoint(checkpoint, of: model)

@@ -16,6 +16,15 @@ public protocol ReadModelStorage: Sendable {
         _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
     ) throws(EventStoreError) -> Bool
 
+    /// For a read model that lives in its table rather than in memory: in one transaction,
+    /// hands `fold` the stored checkpoint and a reader of stored rows, writes the rows it
+    /// returns and moves the checkpoint to `checkpoint` — unless the stored checkpoint is
+    /// already there. Returns whether it wrote.
+    func update(
+        _ model: String, through checkpoint: Int64,
+        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
+    ) throws(EventStoreError) -> Bool
+
     /// Replaces every row of a read model and sets its checkpoint (a rebuild).
     func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError)
 

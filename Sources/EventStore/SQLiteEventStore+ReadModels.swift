@@ -49,6 +49,34 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
+    public func update(
+        _ model: String, through checkpoint: Int64,
+        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
+    ) throws(EventStoreError) -> Bool {
+        let table = readModelTable(model)
+        let losingCheckpoint = faults.contains(.loseCheckpoint)
+        return try guarded {
+            try database.writeWithoutTransaction { db in
+                var wrote = false
+                try db.inTransaction(.immediate) {
+                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                    guard stored < checkpoint else { return .commit }
+                    try ensureTable(table, db)
+                    let select = try db.cachedStatement(sql: "SELECT value FROM \(table) WHERE key = ?")
+                    let changes = try fold(stored) { key in try String.fetchOne(select, arguments: [key]).map { Data($0.utf8) } }
+                    let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, value) VALUES (?, ?)")
+                    for (key, value) in changes.rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+                    let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
+                    for key in changes.deleted where changes.rows[key] == nil { try delete.execute(arguments: [key]) }
+                    if !losingCheckpoint { try Self.setCheckpoint(model, checkpoint, db) }
+                    wrote = true
+                    return .commit
+                }
+                return wrote
+            }
+        }
+    }
+
     public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) {
         let table = readModelTable(model)
         try guarded {

@@ -15,10 +15,15 @@ public protocol Projection: Sendable {
     /// How many of the latest events decide the model, when only a window of them does (a
     /// feed of the last N); nil when every event may. A rebuild folds only that window.
     var window: Int64? { get }
+    /// Whether the model lives in its table instead of memory: for models that grow with the
+    /// history and that no screen draws from, so that opening a store does not grow with it.
+    /// Each commit folds the new events into the stored rows inside one transaction.
+    var livesInStore: Bool { get }
 }
 
 extension Projection {
     public var window: Int64? { nil }
+    public var livesInStore: Bool { false }
 }
 
 /// Where a projection's read model comes from when it is opened.

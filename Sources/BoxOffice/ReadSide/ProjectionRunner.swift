@@ -36,6 +36,12 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     public var snapshot: (rows: RowSet<P.Row>, position: Int64) { published.withLock { $0 } }
 
     public func start() throws -> Int64 {
+        if projection.livesInStore {
+            // Nothing to load: its rows are read from the table as events need them.
+            position = try storage.checkpoint(of: name)
+            publish()
+            return position
+        }
         let loaded = try storage.loadRows(of: name)
         rows = try RowSet.decode(loaded.rows, decoder)
         position = loaded.checkpoint
@@ -47,14 +53,27 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
         // Decoding is the only step that can fail, and it happens before any row changes.
         let domain = try codec.decode(event)
         guard event.position > position else { return }
-        projection.apply(domain, event, to: &rows)
         position = event.position
+        if projection.livesInStore {
+            // Folded at commit, against the stored rows (a read-only process keeps none).
+            if persists { waiting.append((domain, event)) }
+            return
+        }
+        projection.apply(domain, event, to: &rows)
         afterApply?(domain, rows)
     }
+
+    /// Events waiting for the next commit (models that live in their table).
+    private var waiting: [(DomainEvent, RecordedEvent)] = []
 
     public func commit(through position: Int64) throws {
         self.position = max(self.position, position)
         guard persists else {
+            publishSoon()
+            return
+        }
+        if projection.livesInStore {
+            try commitInStore()
             publishSoon()
             return
         }
@@ -68,6 +87,27 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             throw error
         }
         publishSoon()
+    }
+
+    /// Folds the waiting events into the stored rows in one transaction. Events another
+    /// process already folded (the stored checkpoint is past them) are left out, so the rows
+    /// read are always those of the position the fold starts from.
+    private func commitInStore() throws {
+        let events = waiting
+        let projection = projection
+        let decoder = decoder
+        let encoder = encoder
+        _ = try storage.update(name, through: position) { stored, read in
+            // The reader lives only as long as this transaction, and so does the row set using it.
+            try withoutActuallyEscaping(read) { read in
+                nonisolated(unsafe) let read = read
+                var rows = RowSet<P.Row>()
+                rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? decoder.decode(P.Row.self, from: $0) } }
+                for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
+                return try rows.takeChanges(encoder)
+            }
+        }
+        waiting.removeAll()
     }
 
     public func caughtUp() {
@@ -87,6 +127,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
 
     public func skipped(through position: Int64) {
         self.position = max(self.position, position)
+        waiting.removeAll { $0.1.position <= position }
         publish()
     }
 

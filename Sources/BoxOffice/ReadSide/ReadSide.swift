@@ -13,7 +13,10 @@ public final class ReadSide: Sendable {
     public let feed: ProjectionRunner<EventFeed>
 
     /// With `persists` false (read-only), read models are kept current in memory only.
+    private let storage: any ReadModelStore
+
     public init(storage: any ReadModelStore, feedLimit: Int = 500, persists: Bool = true) {
+        self.storage = storage
         seats = ProjectionRunner(AvailableSeats(), storage: storage, persists: persists)
         holds = ProjectionRunner(Holds(), storage: storage, persists: persists)
         sales = ProjectionRunner(SalesAnalytics(), storage: storage, persists: persists)
@@ -29,6 +32,11 @@ public final class ReadSide: Sendable {
 
     public func register(on bus: EventBus) {
         for subscriber in subscribers { bus.add(subscriber) }
+    }
+
+    /// Customer history lives in its table (it grows with the history): read it from there.
+    public func customerHistory() throws -> RowSet<CustomerHistory.Entry> {
+        try RowSet.decode(storage.loadRows(of: customers.name).rows, EventCodec.makeDecoder())
     }
 
     public func snapshot() -> ReadModels {

@@ -7,11 +7,17 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     var changed: Set<String> = []
     /// Whether changed keys are recorded (not in a rebuild, which writes every row at the end).
     var tracksChanges = true
+    /// For a read model kept in its table: reads a row not in memory (and not deleted here).
+    var fetch: (@Sendable (String) -> Row?)?
 
     public init(_ rows: [String: Row] = [:]) { self.rows = rows }
 
     public subscript(key: String) -> Row? {
-        get { rows[key] }
+        get {
+            if let row = rows[key] { return row }
+            guard let fetch, !changed.contains(key) else { return nil }
+            return fetch(key)
+        }
         set {
             rows[key] = newValue
             if tracksChanges { changed.insert(key) }
@@ -21,7 +27,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// Changes the row in place (creating it from `make` when absent). The row is moved out
     /// while it changes, so a large row (a section's seats) is not copied.
     public mutating func update(_ key: String, default make: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
-        var row = rows.removeValue(forKey: key) ?? make()
+        var row = rows.removeValue(forKey: key) ?? self[key] ?? make()
         change(&row)
         rows[key] = row
         if tracksChanges { changed.insert(key) }
@@ -29,7 +35,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
 
     /// Changes an existing row in place; does nothing when there is none.
     public mutating func modify(_ key: String, _ change: (inout Row) -> Void) {
-        guard var row = rows.removeValue(forKey: key) else { return }
+        guard var row = rows.removeValue(forKey: key) ?? self[key] else { return }
         change(&row)
         rows[key] = row
         if tracksChanges { changed.insert(key) }

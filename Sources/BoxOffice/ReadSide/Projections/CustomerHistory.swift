@@ -32,6 +32,9 @@ public struct CustomerHistory: Projection {
     }
 
     public var name: String { "customerHistory" }
+    /// A row per customer and per paid reservation: it grows with the history, and no screen
+    /// draws from it, so it stays in its table.
+    public var livesInStore: Bool { true }
     public init() {}
 
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Entry>) {
