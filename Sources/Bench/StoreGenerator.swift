@@ -31,6 +31,8 @@ public enum StoreGenerator {
         let end = Date()
         _ = try store.setInfoIfAbsent("clock", "\(Timestamp.string(run.now)) \(Timestamp.string(end)) 1")
         _ = try Rebuild.run(storage: store, names: Runtime.subscriberNames, mode: .write)
+        // One self-contained file (no write-ahead log beside it), so it can be copied as is.
+        _ = try store.database.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         return Report(
             events: try store.headPosition(), shows: run.showsCreated, reservations: run.reservations,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

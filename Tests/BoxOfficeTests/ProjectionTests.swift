@@ -196,3 +196,27 @@ struct ProjectionTests {
         #expect(read.snapshot().sales == before.sales)
     }
 }
+
+@Suite("Hand-coded read-model rows")
+struct FastRowCodingTests {
+    @Test func aSectionCodedByHandReadsBackTheSameThroughCodableAndByHand() throws {
+        let until = Date(timeIntervalSince1970: 1_800_000_000.25)
+        let section = AvailableSeats.Section(
+            showId: "show \"q\" / ✓", name: "Stalls\\East", index: 2,
+            rows: [Venue.Row(label: "A", seats: 6, tier: "std"), Venue.Row(label: "東", seats: 3, tier: "vip\n")],
+            taken: [
+                "Stalls-A-1": AvailableSeats.Seat(state: .held, reservationId: "R-1", until: until),
+                "Stalls-A-2": AvailableSeats.Seat(state: .sold, reservationId: "R-2", until: nil),
+                "Stalls-\u{1B}-3": AvailableSeats.Seat(state: .blocked, reservationId: nil, until: nil),
+            ],
+            held: 1, sold: 1, blocked: 1
+        )
+        let data = section.fastEncode()
+        #expect(try EventCodec.makeDecoder().decode(AvailableSeats.Section.self, from: data) == section)
+        #expect(AvailableSeats.Section.fastDecode(data) == section)
+        let viaCodable = try EventCodec.makeEncoder().encode(section)
+        #expect(AvailableSeats.Section.fastDecode(viaCodable) == section)
+        // Anything unexpected is left to Codable.
+        #expect(AvailableSeats.Section.fastDecode(Data(#"{"showId":"s","extra":1}"#.utf8)) == nil)
+    }
+}

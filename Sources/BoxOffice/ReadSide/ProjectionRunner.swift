@@ -102,7 +102,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             try withoutActuallyEscaping(read) { read in
                 nonisolated(unsafe) let read = read
                 var rows = RowSet<P.Row>()
-                rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? decoder.decode(P.Row.self, from: $0) } }
+                rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? RowSet<P.Row>.decode($0, decoder) } }
                 for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
                 return try rows.takeChanges(encoder)
             }

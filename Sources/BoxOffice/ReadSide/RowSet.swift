@@ -50,19 +50,37 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
         var encoded: [String: Data] = [:]
         var deleted: Set<String> = []
         for key in changed {
-            if let row = rows[key] { encoded[key] = try encoder.encode(row) } else { deleted.insert(key) }
+            if let row = rows[key] { encoded[key] = try Self.encode(row, encoder) } else { deleted.insert(key) }
         }
         changed.removeAll(keepingCapacity: true)
         return (encoded, deleted)
     }
 
     func encodedRows(_ encoder: JSONEncoder) throws -> [String: Data] {
-        try rows.mapValues { try encoder.encode($0) }
+        try rows.mapValues { try Self.encode($0, encoder) }
     }
 
     static func decode(_ rows: [String: Data], _ decoder: JSONDecoder) throws -> RowSet {
-        RowSet(try rows.mapValues { try decoder.decode(Row.self, from: $0) })
+        RowSet(try rows.mapValues { try decode($0, decoder) })
+    }
+
+    /// One row: by hand for the rows that have it (`FastCodingRow`), else `Codable`.
+    static func decode(_ data: Data, _ decoder: JSONDecoder) throws -> Row {
+        if let fast = Row.self as? any FastCodingRow.Type, let row = fast.fastDecode(data) as? Row { return row }
+        return try decoder.decode(Row.self, from: data)
+    }
+
+    static func encode(_ row: Row, _ encoder: JSONEncoder) throws -> Data {
+        if let fast = row as? any FastCodingRow { return fast.fastEncode() }
+        return try encoder.encode(row)
     }
 
     public static func == (lhs: RowSet, rhs: RowSet) -> Bool { lhs.rows == rhs.rows }
+}
+
+/// A read-model row with hand-written JSON coding, for rows that are large or many. Decoding
+/// returns nil on anything unexpected (then `Codable` decides); both must give the same row.
+protocol FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self?
+    func fastEncode() -> Data
 }

@@ -121,3 +121,79 @@ extension RowSet where Row == AvailableSeats.Section {
         }
     }
 }
+
+// The largest rows of any read model (a section lists every taken seat), written at each
+// commit and read when a store opens: coded by hand, in the same JSON shape `Codable` gives.
+extension AvailableSeats.Section: FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self? {
+        let decoded = try? JSONScanner.read(data) { scanner -> Self? in
+            var showId: String?, name: String?, index: Int64?, rows: [Venue.Row]?, taken: [String: AvailableSeats.Seat]?
+            var held: Int64 = 0, sold: Int64 = 0, blocked: Int64 = 0
+            try scanner.object { key, scanner in
+                switch key {
+                case "showId": showId = try scanner.string()
+                case "name": name = try scanner.string()
+                case "index": index = try scanner.int()
+                case "held": held = try scanner.int()
+                case "sold": sold = try scanner.int()
+                case "blocked": blocked = try scanner.int()
+                case "rows":
+                    var list: [Venue.Row] = []
+                    try scanner.array { scanner in
+                        var label: String?, seats: Int64?, tier: String?
+                        try scanner.object { key, scanner in
+                            switch key {
+                            case "label": label = try scanner.string()
+                            case "seats": seats = try scanner.int()
+                            case "tier": tier = try scanner.string()
+                            default: throw JSONScanner.Unexpected()
+                            }
+                        }
+                        guard let label, let seats, let tier else { throw JSONScanner.Unexpected() }
+                        list.append(Venue.Row(label: label, seats: Int(seats), tier: tier))
+                    }
+                    rows = list
+                case "taken":
+                    var seats: [String: AvailableSeats.Seat] = [:]
+                    try scanner.object { seat, scanner in
+                        var state: AvailableSeats.Seat.State?, reservation: String?, until: Date?
+                        try scanner.object { key, scanner in
+                            switch key {
+                            case "state": state = AvailableSeats.Seat.State(rawValue: try scanner.string())
+                            case "reservationId": reservation = try scanner.optionalString()
+                            case "until": until = scanner.null() ? nil : try scanner.date()
+                            default: throw JSONScanner.Unexpected()
+                            }
+                        }
+                        guard let state else { throw JSONScanner.Unexpected() }
+                        seats[seat] = AvailableSeats.Seat(state: state, reservationId: reservation, until: until)
+                    }
+                    taken = seats
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let showId, let name, let index, let rows, let taken else { return nil }
+            return Self(showId: showId, name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked))
+        }
+        return decoded ?? nil
+    }
+
+    func fastEncode() -> Data {
+        var out = "{\"blocked\":\(blocked),\"held\":\(held),\"index\":\(index),\"name\":\(JSONText.quoted(name)),\"rows\":["
+        for (position, row) in rows.enumerated() {
+            if position > 0 { out += "," }
+            out += "{\"label\":\(JSONText.quoted(row.label)),\"seats\":\(row.seats),\"tier\":\(JSONText.quoted(row.tier))}"
+        }
+        out += "],\"showId\":\(JSONText.quoted(showId)),\"sold\":\(sold),\"taken\":{"
+        for (position, (seat, state)) in taken.sorted(by: { $0.key < $1.key }).enumerated() {
+            if position > 0 { out += "," }
+            out += "\(JSONText.quoted(seat)):{"
+            if let reservation = state.reservationId { out += "\"reservationId\":\(JSONText.quoted(reservation))," }
+            out += "\"state\":\"\(state.state.rawValue)\""
+            if let until = state.until { out += ",\"until\":\"\(Timestamp.string(until))\"" }
+            out += "}"
+        }
+        out += "}}"
+        return Data(out.utf8)
+    }
+}
