@@ -55,7 +55,7 @@ public struct EventCodec: Sendable {
     public func encode(_ event: DomainEvent, metadata: EventMetadata) throws -> NewEvent {
         NewEvent(
             type: event.typeName, schemaVersion: Self.schemaVersion,
-            payload: try encoder.encode(event.payload), metadata: metadata
+            payload: try PayloadWriter.encode(event) ?? encoder.encode(event.payload), metadata: metadata
         )
     }
 

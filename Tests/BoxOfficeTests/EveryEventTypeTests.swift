@@ -78,6 +78,8 @@ struct EveryEventTypeTests {
             let fast = try #require(PayloadFields(recorded.payload).flatMap(read), "\(recorded.type)")
             #expect(fast == event)
             #expect(try viaFoundation(event.payload, recorded.payload) == fast)
+            // And the hand-written payload is byte for byte what JSONEncoder writes.
+            #expect(PayloadWriter.encode(event) == (try EventCodec.makeEncoder().encode(event.payload)), "\(recorded.type)")
             fastTypes.insert(recorded.type)
         }
         #expect(fastTypes == Set(PayloadFields.readers.keys))
@@ -87,12 +89,14 @@ struct EveryEventTypeTests {
         let codec = EventCodec()
         let encoder = EventCodec.makeEncoder()
         let at = Date(timeIntervalSince1970: 1_800_000_000.125)
-        for customer in ["Zoë \"Q\" \\ back/slash", "tab\tnew\nline\u{01}\u{1B}[2J", "東京 🎭 שלום \u{202E}", "", String(repeating: "x", count: 500)] {
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init))) + "\u{7F}\u{80}\u{9B}"
+        for customer in ["Zoë \"Q\" \\ back/slash", "tab\tnew\nline\u{01}\u{1B}[2J", "東京 🎭 שלום \u{202E}", "", String(repeating: "x", count: 500), controls] {
             let event = ReservationRequested(
                 reservationId: ReservationID("R-1"), showId: ShowID("s"), seats: [SeatID("A-1-1"), SeatID("A-1-2")], customer: customer,
                 amountMinor: -12, currency: "EUR", by: "buyer-1", at: at
             )
             let payload = try encoder.encode(event)
+            #expect(PayloadWriter.encode(.reservationRequested(event)) == payload, "\(customer.debugDescription)")
             let fields = try #require(PayloadFields(payload), "\(customer)")
             #expect(PayloadFields.readers["ReservationRequested"]?(fields) == .reservationRequested(event))
         }
