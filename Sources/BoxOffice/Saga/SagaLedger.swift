@@ -121,3 +121,55 @@ public struct SagaLedger: Projection {
         }
     }
 }
+
+// One row per reservation in flight, loaded whenever a saga starts: coded by hand (same JSON
+// as Codable, optional fields left out when absent).
+extension SagaLedger.Entry: FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self? {
+        let decoded = try? JSONScanner.read(data) { scanner -> Self? in
+            var reservationId: String?, showId: String?, status: ReservationStatus?, expiresAt: Date?, amountMinor: Int64?, currency: String?
+            var payment = SagaLedger.Payment.none, method: PaymentMethod?, requestedAt: Date?, failure: String?, cancelled = false
+            var correlation: String?, causation: Int64?
+            try scanner.object { key, scanner in
+                switch key {
+                case "reservationId": reservationId = try scanner.string()
+                case "showId": showId = try scanner.string()
+                case "status": status = ReservationStatus(rawValue: try scanner.string())
+                case "expiresAt": expiresAt = try scanner.date()
+                case "amountMinor": amountMinor = try scanner.int()
+                case "currency": currency = try scanner.string()
+                case "payment":
+                    guard let value = SagaLedger.Payment(rawValue: try scanner.string()) else { throw JSONScanner.Unexpected() }
+                    payment = value
+                case "method": method = scanner.null() ? nil : PaymentMethod(rawValue: try scanner.string())
+                case "paymentRequestedAt": requestedAt = scanner.null() ? nil : try scanner.date()
+                case "failureReason": failure = try scanner.optionalString()
+                case "showCancelled": cancelled = try scanner.bool()
+                case "correlationId": correlation = try scanner.optionalString()
+                case "causation": causation = try scanner.int()
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let reservationId, let showId, let status, let expiresAt, let amountMinor, let currency, let causation else { return nil }
+            return Self(
+                reservationId: reservationId, showId: showId, status: status, expiresAt: expiresAt, payment: payment, method: method,
+                amountMinor: amountMinor, currency: currency, paymentRequestedAt: requestedAt, failureReason: failure,
+                showCancelled: cancelled, correlationId: correlation, causation: causation
+            )
+        }
+        return decoded ?? nil
+    }
+
+    func fastEncode() -> Data {
+        var w = JSONObjectWriter()
+        w.int("amountMinor", amountMinor); w.int("causation", causation)
+        if let correlationId { w.string("correlationId", correlationId) }
+        w.string("currency", currency); w.date("expiresAt", expiresAt)
+        if let failureReason { w.string("failureReason", failureReason) }
+        if let method { w.string("method", method.rawValue) }
+        w.string("payment", payment.rawValue)
+        if let paymentRequestedAt { w.date("paymentRequestedAt", paymentRequestedAt) }
+        w.string("reservationId", reservationId); w.bool("showCancelled", showCancelled); w.string("showId", showId); w.string("status", status.rawValue)
+        return w.finish()
+    }
+}

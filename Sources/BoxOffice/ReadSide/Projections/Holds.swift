@@ -64,3 +64,43 @@ extension RowSet where Row == Holds.Hold {
         byExpiry(show: show).filter { $0.expiresAt.timeIntervalSince(now) <= seconds }.count
     }
 }
+
+// One row per live hold, loaded whenever a store opens: coded by hand (same JSON as Codable).
+extension Holds.Hold: FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self? {
+        let decoded = try? JSONScanner.read(data) { scanner -> Self? in
+            var reservationId: String?, showId: String?, customer: String?, seats: [String]?, amountMinor: Int64?, currency: String?
+            var heldAt: Date?, expiresAt: Date?, extended: Bool?, heldBy: String?
+            try scanner.object { key, scanner in
+                switch key {
+                case "reservationId": reservationId = try scanner.string()
+                case "showId": showId = try scanner.string()
+                case "customer": customer = try scanner.string()
+                case "seats": seats = try scanner.strings()
+                case "amountMinor": amountMinor = try scanner.int()
+                case "currency": currency = try scanner.string()
+                case "heldAt": heldAt = try scanner.date()
+                case "expiresAt": expiresAt = try scanner.date()
+                case "extended": extended = try scanner.bool()
+                case "heldBy": heldBy = try scanner.string()
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let reservationId, let showId, let customer, let seats, let amountMinor, let currency,
+                  let heldAt, let expiresAt, let extended, let heldBy else { return nil }
+            return Self(
+                reservationId: reservationId, showId: showId, customer: customer, seats: seats, amountMinor: amountMinor,
+                currency: currency, heldAt: heldAt, expiresAt: expiresAt, extended: extended, heldBy: heldBy
+            )
+        }
+        return decoded ?? nil
+    }
+
+    func fastEncode() -> Data {
+        var w = JSONObjectWriter()
+        w.int("amountMinor", amountMinor); w.string("currency", currency); w.string("customer", customer); w.date("expiresAt", expiresAt)
+        w.bool("extended", extended); w.date("heldAt", heldAt); w.string("heldBy", heldBy); w.string("reservationId", reservationId)
+        w.strings("seats", seats); w.string("showId", showId)
+        return w.finish()
+    }
+}
