@@ -12,17 +12,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
     ],
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
-        .target(name: "Ticketing"),
+        .target(name: "Ticketing", dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")]),
         // Test-only defects that prove the reliability tests can fail (debug builds only).
         .target(name: "Faults"),
         // The append-only log in SQLite; stores envelopes and knows no domain type.
         .target(name: "EventStore", dependencies: ["Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         // The application layer: command handling, codecs, clocks and identifiers.
-        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults"]),
+        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults", .product(name: "HashTreeCollections", package: "swift-collections")]),
         // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
         .target(name: "TerminalUI", dependencies: ["Faults", .product(name: "TOMLKit", package: "TOMLKit")]),
         // ncursesw, wide characters, through a small C shim (see Sources/CNCurses/shim.h).

@@ -1,4 +1,5 @@
 import Foundation
+import HashTreeCollections
 
 /// The state of one seat. `available` is never stored: it is the absence of any other state.
 public enum SeatState: Hashable, Sendable, Codable {
@@ -15,7 +16,9 @@ public enum SeatState: Hashable, Sendable, Codable {
 public struct InventoryState: Hashable, Sendable {
     public let showId: ShowID
     public let layout: VenueLayout
-    public private(set) var taken: [SeatID: SeatState]
+    /// A persistent hash tree: the command writer stages a decision on a copy of a cached
+    /// inventory, and a change copies only the path to the seat, not all of a venue's seats.
+    public private(set) var taken: TreeDictionary<SeatID, SeatState>
     /// Whether each seat of the layout (by index) is taken: `taken` as an array, so that
     /// "best available" scans rows without hashing a seat id per seat.
     private var occupied: [Bool]
@@ -23,7 +26,7 @@ public struct InventoryState: Hashable, Sendable {
     public init(showId: ShowID, layout: VenueLayout, taken: [SeatID: SeatState] = [:]) {
         self.showId = showId
         self.layout = layout
-        self.taken = taken
+        self.taken = TreeDictionary(uniqueKeysWithValues: taken)
         occupied = Array(repeating: false, count: layout.capacity)
         for seat in taken.keys { if let index = layout.index(of: seat) { occupied[index] = true } }
     }

@@ -19,11 +19,16 @@ extension Marquee {
         @Option(help: ArgumentHelp("The store: where --generate writes it, or a generated store P2, P3 and P6 use (else one is built in a temporary folder).", valueName: "path"))
         var db: String?
 
+        @Option(help: ArgumentHelp("Only these rows, e.g. P2,P7 (P1 to P7).", valueName: "ids")) var only: String?
         @Flag(help: .hidden) var probeConsole = false
         @Option(help: .hidden) var probeKeys = 0
         @Option(help: .hidden) var probeStarted: UInt64 = 0
 
         func validate() throws {
+            if let only {
+                let unknown = only.split(separator: ",").map(String.init).filter { !["P1", "P2", "P3", "P4", "P5", "P6", "P7"].contains($0) }
+                guard unknown.isEmpty else { throw ValidationError("--only takes row ids P1 to P7, e.g. --only P2,P7; not \(unknown.joined(separator: ", "))") }
+            }
             if let generate {
                 guard (1_000...50_000_000).contains(generate) else { throw ValidationError("--generate takes 1000 to 50000000 events") }
                 guard db != nil else { throw ValidationError("--generate needs --db PATH: where to write the new store") }
@@ -46,7 +51,9 @@ extension Marquee {
             let theme = loadTheme("default")
             let rows: [BenchRow]
             do {
-                rows = try await BenchSuite.run(quick: quick, store: db, catalog: catalog, theme: theme) { step in
+                rows = try await BenchSuite.run(
+                    quick: quick, only: only.map { Set($0.split(separator: ",").map(String.init)) }, store: db, catalog: catalog, theme: theme
+                ) { step in
                     FileHandle.standardError.write(Data("bench: \(step)\n".utf8))
                 }
             } catch {

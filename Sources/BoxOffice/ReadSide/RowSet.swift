@@ -1,16 +1,21 @@
 import Foundation
+import HashTreeCollections
 
 /// A read model's rows by key, remembering which keys changed since they were last persisted.
 /// A value type: a copy handed to the console is an immutable snapshot.
+///
+/// The rows are a persistent hash tree, not a `Dictionary`: handing the console a snapshot
+/// shares the tree, and the next change copies only the path to the row it touches — with a
+/// `Dictionary` it copied every row (100,000 holds, 20 times a second, under a rush).
 public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
-    public private(set) var rows: [String: Row] = [:]
+    public private(set) var rows: TreeDictionary<String, Row> = [:]
     var changed: Set<String> = []
     /// Whether changed keys are recorded (not in a rebuild, which writes every row at the end).
     var tracksChanges = true
     /// For a read model kept in its table: reads a row not in memory (and not deleted here).
     var fetch: (@Sendable (String) -> Row?)?
 
-    public init(_ rows: [String: Row] = [:]) { self.rows = rows }
+    public init(_ rows: [String: Row] = [:]) { self.rows = TreeDictionary(uniqueKeysWithValues: rows) }
 
     public subscript(key: String) -> Row? {
         get {
@@ -42,7 +47,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     }
 
     public var count: Int { rows.count }
-    public var values: Dictionary<String, Row>.Values { rows.values }
+    public var values: TreeDictionary<String, Row>.Values { rows.values }
     public var isEmpty: Bool { rows.isEmpty }
 
     /// The changed rows, encoded, and the keys deleted since the last call; clears the record.
@@ -57,7 +62,10 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     }
 
     func encodedRows(_ encoder: JSONEncoder) throws -> [String: Data] {
-        try rows.mapValues { try Self.encode($0, encoder) }
+        var encoded: [String: Data] = [:]
+        encoded.reserveCapacity(rows.count)
+        for (key, row) in rows { encoded[key] = try Self.encode(row, encoder) }
+        return encoded
     }
 
     static func decode(_ rows: [String: Data], _ decoder: JSONDecoder) throws -> RowSet {

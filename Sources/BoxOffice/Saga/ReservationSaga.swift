@@ -95,7 +95,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
             inventory = InventoryState.evolve(inventory, event)
         }
         var sold = Set<ReservationID>()
-        for case .sold(let reservation) in inventory?.taken.values ?? [:].values { sold.insert(reservation) }
+        for case .sold(let reservation) in inventory.map({ Array($0.taken.values) }) ?? [] { sold.insert(reservation) }
         return sold.sorted()
     }
 
