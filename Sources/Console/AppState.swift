@@ -93,7 +93,31 @@ public struct AppState: Sendable {
 
     public var currentShow: ShowQueue.Show? { show.flatMap { models.shows[$0.rawValue] } }
 
-    public var sections: [AvailableSeats.Section] { show.map { models.seats.sections(of: $0) } ?? [] }
+    public var sections: [AvailableSeats.Section] {
+        guard let show else { return [] }
+        let live = models.seats.sections(of: show)
+        return Self.current(loadedMaps[show], live) ?? live
+    }
+
+    /// Seat maps of closed shows, folded from their inventories on demand (their read-model
+    /// sections keep only counts), and the one being loaded.
+    public var loadedMaps: [ShowID: [AvailableSeats.Section]] = [:]
+    public var loadingMap: ShowID?
+
+    /// A loaded map, while its counts still agree with the live ones (else it is outdated).
+    static func current(_ loaded: [AvailableSeats.Section]?, _ live: [AvailableSeats.Section]) -> [AvailableSeats.Section]? {
+        guard let loaded, loaded.count == live.count else { return nil }
+        let agree = zip(loaded, live).allSatisfy { ($0.held, $0.sold, $0.blocked) == ($1.held, $1.sold, $1.blocked) }
+        return agree ? loaded : nil
+    }
+
+    /// The selected show needs its map loaded: its sections keep only counts and no current map is in hand.
+    var needsSeatMap: ShowID? {
+        guard let show, loadingMap != show else { return nil }
+        let live = models.seats.sections(of: show)
+        guard live.contains(where: { $0.countsOnly == true }), Self.current(loadedMaps[show], live) == nil else { return nil }
+        return show
+    }
 
     /// The seat under the cursor, if the show has seats.
     public var cursorSeat: SeatID? {

@@ -129,9 +129,24 @@ public final class ConsoleApp: @unchecked Sendable {
         case .eventDetails(let position):
             let store = runtime.store
             Task.detached { continuation.yield(Self.details(of: position, store: store, zone: zone)) }
+        case .loadSeatMap(let show):
+            let store = runtime.store
+            Task.detached { continuation.yield(.seatMapLoaded(show, Self.seatMap(of: show, store: store))) }
         case .quit:
             break
         }
+    }
+
+    /// A show's seats folded from its inventory stream (empty when it cannot be read).
+    public static func seatMap(of show: ShowID, store: any EventStore) -> [AvailableSeats.Section] {
+        let codec = EventCodec()
+        guard let events = try? store.read(stream: StreamRef.inventory(show).name) else { return [] }
+        var inventory: InventoryState?
+        for recorded in events {
+            guard let event = try? codec.decode(recorded) else { return [] }
+            inventory = InventoryState.evolve(inventory, event)
+        }
+        return inventory.map(AvailableSeats.sections(from:)) ?? []
     }
 
     static func held(_ result: CommandResult, _ customer: String, _ zone: TimeZone) -> String {

@@ -16,6 +16,8 @@ public enum Effect: Hashable, Sendable {
     case seatHistory(ShowID, SeatID)
     /// Load one event's full payload, for the details dialog.
     case eventDetails(position: Int64)
+    /// Fold a closed show's seat map from its inventory (its read model keeps only counts).
+    case loadSeatMap(ShowID)
     case quit
 }
 
@@ -29,4 +31,5 @@ public enum Action: Sendable {
     case commandFailed(String)
     case resized(width: Int, height: Int)
     case detailsLoaded(title: String, lines: [String])
+    case seatMapLoaded(ShowID, [AvailableSeats.Section])
 }

@@ -7,7 +7,20 @@ import Ticketing
 /// returns the effects to run. Pure: no I/O, no clock reads.
 public enum Reducer {
     public static func reduce(into state: inout AppState, _ action: Action) -> [Effect] {
+        var effects = reduceAction(into: &state, action)
+        if let show = state.needsSeatMap {
+            state.loadingMap = show
+            effects.append(.loadSeatMap(show))
+        }
+        return effects
+    }
+
+    private static func reduceAction(into state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
+        case .seatMapLoaded(let show, let sections):
+            state.loadedMaps = [show: sections]
+            if state.loadingMap == show { state.loadingMap = nil }
+            return []
         case .modelsUpdated(let models, let head, let lag, let failures, let notices):
             // The highlighted show stays highlighted when the list reorders (an approval moves it).
             let highlighted = state.shows.selected.flatMap { state.orderedShows.indices.contains($0) ? state.orderedShows[$0].id : nil }

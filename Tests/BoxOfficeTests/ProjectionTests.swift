@@ -17,6 +17,29 @@ struct ProjectionTests {
         return id
     }
 
+    @Test func aClosedShowKeepsItsCountsNotItsSeatsAndItsMapFoldsFromTheInventory() async throws {
+        let r = try ReadHarness()
+        let show = try await r.h.onSale()
+        _ = try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-1")], customer: "Ben", ana)
+        let sold = try await sell(r, show, ["Stalls-B-1", "Stalls-B-2"], to: "Cy")
+        _ = try await r.box.execute(.blockSeats(show, seats: [SeatID("Stalls-B-6")]), ana)
+        let before = r.models().seats.sections(of: show)
+        _ = try await r.box.execute(.closeSales(show), ana)
+        let after = r.models().seats.sections(of: show)
+        #expect(after.allSatisfy { $0.countsOnly == true && $0.taken.isEmpty })
+        #expect(after.map { [$0.held, $0.sold, $0.blocked] } == before.map { [$0.held, $0.sold, $0.blocked] })
+        // The map folded from the inventory is the one the read model had before sales closed.
+        let codec = EventCodec()
+        var inventory: InventoryState?
+        for recorded in try r.h.store.read(stream: StreamRef.inventory(show).name) { inventory = InventoryState.evolve(inventory, try codec.decode(recorded)) }
+        #expect(AvailableSeats.sections(from: try #require(inventory)) == before)
+        // A refund after closing still moves the counts.
+        _ = try await r.box.execute(.cancelReservation(sold), ana)
+        _ = try await r.box.execute(.refundReservation(sold), saga)
+        #expect(r.models().seats.totals(show).sold == 0)
+        #expect(r.models().seats.totals(show).held == 1)
+    }
+
     @Test func availableSeatsCountsEverySeatState() async throws {
         let r = try ReadHarness()
         let show = try await r.h.onSale()

@@ -269,3 +269,29 @@ enum FailureRecordFixture {
                           firstAttemptAt: ConsoleFixture.start, lastAttemptAt: ConsoleFixture.start)
     }
 }
+
+@Suite("Console: a closed show's seat map")
+struct ClosedShowMapTests {
+    @Test func aClosedShowsMapIsLoadedFromItsInventoryAndDrawnWithEverySeat() async throws {
+        let world = try await ConsoleFixture.world()
+        let show = ShowID("grand-hall-sat")
+        var state = world.state
+        state.show = show
+        let open = state.sections
+        #expect(Reducer.reduce(into: &state, .tick(state.now)).isEmpty, "an open show's map is in the read model")
+        _ = try await world.runtime.box.execute(.closeSales(show), CommandContext(actor: "ana"))
+        await world.runtime.settle()
+        let effects = Reducer.reduce(into: &state, .modelsUpdated(world.runtime.read.snapshot(), head: 0, lag: 0, failures: []))
+        #expect(effects == [.loadSeatMap(show)])
+        #expect(state.sections.allSatisfy { $0.countsOnly == true })
+        let waiting = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
+        #expect(waiting.contains("loading map…") && waiting.contains("SALES CLOSED"), "\(waiting)")
+        // Asked once while it loads.
+        #expect(Reducer.reduce(into: &state, .tick(state.now)).isEmpty)
+        let map = ConsoleApp.seatMap(of: show, store: world.runtime.store)
+        _ = Reducer.reduce(into: &state, .seatMapLoaded(show, map))
+        #expect(state.sections == open)
+        let drawn = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
+        #expect(!drawn.contains("loading map") && drawn.contains("■"), "\(drawn)")
+    }
+}

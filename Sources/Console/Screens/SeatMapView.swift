@@ -85,7 +85,8 @@ struct SeatMapView: Widget {
             switch line {
             case .header(let s):
                 let section = sections[s]
-                Label(spans: [(section.name, .title), ("  \(section.available) free · \(section.held) held · \(section.sold) sold", .muted)])
+                let loading = section.countsOnly == true ? " · loading map…" : ""
+                Label(spans: [(section.name, .title), ("  \(section.available) free · \(section.held) held · \(section.sold) sold\(loading)", .muted)])
                     .render(in: Rect(x: geometry.area.x, y: y, width: geometry.area.width, height: 1), into: &buffer)
             case .row(let s, let r):
                 drawRow(sections[s], s, r, geometry, y, &buffer)
@@ -108,7 +109,7 @@ struct SeatMapView: Widget {
             let x = geometry.x(ofSeat: seat)
             guard x < geometry.area.right else { break }
             let id = SeatID(section: section.name, row: row.label, number: seat + 1)
-            var (glyph, role): (String, StyleRole) = ("●", "seat.free")
+            var (glyph, role): (String, StyleRole) = section.countsOnly == true ? ("·", .muted) : ("●", "seat.free")
             if let taken = section.state(of: id.rawValue), let look = Self.glyphs[taken.state] { (glyph, role) = look }
             if state.selection.contains(id) { (glyph, role) = ("◉", "seat.selected") }
             if state.focus == .seats, state.cursor == .init(section: s, row: r, seat: seat) { role = "seat.cursor" }

@@ -3,6 +3,10 @@ import Foundation
 import Ticketing
 
 /// Every seat's state per show and section, with live counts. Keyed `showId/Section`.
+///
+/// Once a show's sales close (or it is cancelled) its sections keep only their counts: the
+/// per-seat detail of every past show would make opening a store grow with its history. The
+/// console draws such a show's map from its inventory stream when asked (`sections(from:)`).
 public struct AvailableSeats: Projection {
     /// One section of one show: its rows and every seat that is not available.
     public struct Section: Codable, Sendable, Equatable {
@@ -16,6 +20,8 @@ public struct AvailableSeats: Projection {
         public var held = 0
         public var sold = 0
         public var blocked = 0
+        /// True once the show's sales closed: `taken` is empty and only the counts are kept.
+        public var countsOnly: Bool?
 
         public var capacity: Int { rows.reduce(0) { $0 + $1.seats } }
         public var available: Int { capacity - held - sold - blocked }
@@ -51,12 +57,16 @@ public struct AvailableSeats: Projection {
         case .seatsBlocked(let e):
             set(e.seats, of: e.showId, to: Seat(state: .blocked, reservationId: nil, until: nil), in: &rows)
         case .seatsReleased(let e):
-            set(e.seats, of: e.showId, to: nil, in: &rows)
+            set(e.seats, of: e.showId, to: nil, released: e.reason == .refunded ? .sold : .held, in: &rows)
         case .seatsUnblocked(let e):
-            set(e.seats, of: e.showId, to: nil, in: &rows)
+            set(e.seats, of: e.showId, to: nil, released: .blocked, in: &rows)
+        case .salesClosed(let e):
+            dropSeatDetail(of: e.showId, in: &rows)
+        case .showCancelled(let e):
+            dropSeatDetail(of: e.showId, in: &rows)
         case .holdExtended(let e):
             // The hold's seats show the new deadline.
-            for key in rows.rows.keys where rows[key]?.showId == e.showId.rawValue {
+            for key in rows.rows.keys where key.hasPrefix(e.showId.rawValue + "/") && rows[key]?.showId == e.showId.rawValue {
                 let seats = rows[key]?.taken.filter { $0.value.reservationId == e.reservationId.rawValue && $0.value.state == .held }.keys ?? [:].keys
                 guard !seats.isEmpty else { continue }
                 rows.modify(key) { section in
@@ -68,7 +78,9 @@ public struct AvailableSeats: Projection {
         }
     }
 
-    private func set(_ seats: [SeatID], of show: ShowID, to state: Seat?, in rows: inout RowSet<Section>) {
+    /// `released` says, for seats becoming available, what they were (needed once a closed
+    /// show's sections keep only counts): sold for a refund, held otherwise.
+    private func set(_ seats: [SeatID], of show: ShowID, to state: Seat?, released: Seat.State? = nil, in rows: inout RowSet<Section>) {
         var bySection: [String: [String]] = [:]
         for seat in seats {
             guard let section = seat.parts?.section else { continue }
@@ -76,6 +88,15 @@ public struct AvailableSeats: Projection {
         }
         for (sectionName, ids) in bySection {
             rows.modify(Self.key(show.rawValue, sectionName)) { section in
+                if section.countsOnly == true {
+                    // No seat detail: move the counts as the event says.
+                    let before: Seat.State? = state?.state == .sold ? .held : state == nil ? released : nil
+                    for _ in ids {
+                        section.count(before.map { Seat(state: $0, reservationId: nil, until: nil) }, -1)
+                        section.count(state, +1)
+                    }
+                    return
+                }
                 for id in ids {
                     section.count(section.taken[id], -1)
                     section.taken[id] = state
@@ -83,6 +104,38 @@ public struct AvailableSeats: Projection {
                 }
             }
         }
+    }
+
+    private func dropSeatDetail(of show: ShowID, in rows: inout RowSet<Section>) {
+        for key in rows.rows.keys where key.hasPrefix(show.rawValue + "/") {
+            rows.modify(key) { section in
+                guard section.showId == show.rawValue else { return }
+                section.taken = [:]
+                section.countsOnly = true
+            }
+        }
+    }
+
+    /// A show's sections with every seat, folded from its inventory (for a closed show, whose
+    /// read-model sections keep only counts).
+    public static func sections(from inventory: InventoryState) -> [Section] {
+        let venue = inventory.layout.venue
+        var sections = venue.sections.enumerated().map { index, section in
+            Section(showId: inventory.showId.rawValue, name: section.name, index: index, rows: section.rows, taken: [:])
+        }
+        for (seat, state) in inventory.taken {
+            guard let name = seat.parts?.section, let index = sections.firstIndex(where: { $0.name == name }) else { continue }
+            let entry: Seat
+            switch state {
+            case .available: continue
+            case .held(let reservation, let until): entry = Seat(state: .held, reservationId: reservation.rawValue, until: until)
+            case .sold(let reservation): entry = Seat(state: .sold, reservationId: reservation.rawValue, until: nil)
+            case .blocked: entry = Seat(state: .blocked, reservationId: nil, until: nil)
+            }
+            sections[index].taken[seat.rawValue] = entry
+            sections[index].count(entry, +1)
+        }
+        return sections
     }
 }
 
@@ -128,7 +181,7 @@ extension AvailableSeats.Section: FastCodingRow {
     static func fastDecode(_ data: Data) -> Self? {
         let decoded = try? JSONScanner.read(data) { scanner -> Self? in
             var showId: String?, name: String?, index: Int64?, rows: [Venue.Row]?, taken: [String: AvailableSeats.Seat]?
-            var held: Int64 = 0, sold: Int64 = 0, blocked: Int64 = 0
+            var held: Int64 = 0, sold: Int64 = 0, blocked: Int64 = 0, countsOnly: Bool?
             try scanner.object { key, scanner in
                 switch key {
                 case "showId": showId = try scanner.string()
@@ -137,6 +190,7 @@ extension AvailableSeats.Section: FastCodingRow {
                 case "held": held = try scanner.int()
                 case "sold": sold = try scanner.int()
                 case "blocked": blocked = try scanner.int()
+                case "countsOnly": countsOnly = scanner.null() ? nil : try scanner.bool()
                 case "rows":
                     var list: [Venue.Row] = []
                     try scanner.array { scanner in
@@ -173,19 +227,19 @@ extension AvailableSeats.Section: FastCodingRow {
                 }
             }
             guard scanner.atEnd(), let showId, let name, let index, let rows, let taken else { return nil }
-            return Self(showId: showId, name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked))
+            return Self(showId: showId, name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked), countsOnly: countsOnly)
         }
         return decoded ?? nil
     }
 
     func fastEncode() -> Data {
-        var out = "{\"blocked\":\(blocked),\"held\":\(held),\"index\":\(index),\"name\":\(JSONText.quoted(name)),\"rows\":["
+        var out = "{\"blocked\":\(blocked),\(countsOnly.map { "\"countsOnly\":\($0)," } ?? "")\"held\":\(held),\"index\":\(index),\"name\":\(JSONText.quoted(name)),\"rows\":["
         for (position, row) in rows.enumerated() {
             if position > 0 { out += "," }
             out += "{\"label\":\(JSONText.quoted(row.label)),\"seats\":\(row.seats),\"tier\":\(JSONText.quoted(row.tier))}"
         }
         out += "],\"showId\":\(JSONText.quoted(showId)),\"sold\":\(sold),\"taken\":{"
-        for (position, (seat, state)) in taken.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (position, (seat, state)) in taken.enumerated() {
             if position > 0 { out += "," }
             out += "\(JSONText.quoted(seat)):{"
             if let reservation = state.reservationId { out += "\"reservationId\":\(JSONText.quoted(reservation))," }
