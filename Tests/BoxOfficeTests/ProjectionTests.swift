@@ -250,6 +250,20 @@ struct FastRowCodingTests {
         return try EventCodec.makeDecoder().decode(Row.self, from: byHand) == row && Row.fastDecode(byHand) == row && Row.fastDecode(byCodable) == row
     }
 
+    @Test func showSalesCodedByHandMatchCodable() throws {
+        var sales = SalesAnalytics.ShowSales(showId: "s\"1", currency: "EUR", capacity: 402)
+        #expect(try roundTrips(sales))
+        sales.revenueMinor = 1_866_000
+        sales.sold = 289
+        sales.bySection = ["Stalls": .init(tickets: 189, revenueMinor: 1_404_500), "Circle/East": .init(tickets: 1, revenueMinor: 2)]
+        sales.byTier = ["premium": .init(tickets: 88, revenueMinor: 748_000)]
+        sales.perMinute = [29_888_895: 99, 29_888_896: 26]
+        sales.rowTiers = ["Stalls-A": "premium", "東-B": "std"]
+        sales.tierPrices = ["premium": 8_500, "std": -1]
+        (sales.requested, sales.confirmed, sales.expired, sales.cancelled, sales.compensated, sales.refunded) = (132, 93, 18, 15, 6, 1)
+        #expect(try roundTrips(sales))
+    }
+
     @Test func holdsAndLedgerEntriesCodedByHandMatchCodable() throws {
         let at = Date(timeIntervalSince1970: 1_800_000_000.5)
         #expect(try roundTrips(Holds.Hold(

@@ -119,3 +119,76 @@ extension RowSet where Row == SalesAnalytics.ShowSales {
         return tickets.filter { $0.value > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
     }
 }
+
+// A row per show, every one read when a store opens: coded by hand (same JSON as Codable,
+// `perMinute` as Codable writes an integer-keyed map: [minute, tickets, minute, tickets, …]).
+extension SalesAnalytics.ShowSales: FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self? {
+        func tallies(_ scanner: inout JSONScanner) throws -> [String: SalesAnalytics.Tally] {
+            var map: [String: SalesAnalytics.Tally] = [:]
+            try scanner.object { key, scanner in
+                var tally = SalesAnalytics.Tally()
+                try scanner.object { field, scanner in
+                    switch field {
+                    case "tickets": tally.tickets = Int(try scanner.int())
+                    case "revenueMinor": tally.revenueMinor = try scanner.int()
+                    default: throw JSONScanner.Unexpected()
+                    }
+                }
+                map[key] = tally
+            }
+            return map
+        }
+        let decoded = try? JSONScanner.read(data) { scanner -> Self? in
+            var showId: String?, currency: String?, capacity: Int64?
+            var sales = Self(showId: "", currency: "", capacity: 0)
+            try scanner.object { key, scanner in
+                switch key {
+                case "showId": showId = try scanner.string()
+                case "currency": currency = try scanner.string()
+                case "capacity": capacity = try scanner.int()
+                case "revenueMinor": sales.revenueMinor = try scanner.int()
+                case "sold": sales.sold = Int(try scanner.int())
+                case "requested": sales.requested = Int(try scanner.int())
+                case "confirmed": sales.confirmed = Int(try scanner.int())
+                case "expired": sales.expired = Int(try scanner.int())
+                case "cancelled": sales.cancelled = Int(try scanner.int())
+                case "compensated": sales.compensated = Int(try scanner.int())
+                case "refunded": sales.refunded = Int(try scanner.int())
+                case "bySection": sales.bySection = try tallies(&scanner)
+                case "byTier": sales.byTier = try tallies(&scanner)
+                case "perMinute":
+                    var flat: [Int64] = []
+                    try scanner.array { flat.append(try $0.int()) }
+                    guard flat.count.isMultiple(of: 2) else { throw JSONScanner.Unexpected() }
+                    for index in stride(from: 0, to: flat.count, by: 2) { sales.perMinute[flat[index]] = Int(flat[index + 1]) }
+                case "rowTiers":
+                    try scanner.object { key, scanner in sales.rowTiers[key] = try scanner.string() }
+                case "tierPrices":
+                    try scanner.object { key, scanner in sales.tierPrices[key] = try scanner.int() }
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let showId, let currency, let capacity else { return nil }
+            sales.showId = showId
+            sales.currency = currency
+            sales.capacity = Int(capacity)
+            return sales
+        }
+        return decoded ?? nil
+    }
+
+    func fastEncode() -> Data {
+        func tallies(_ map: [String: SalesAnalytics.Tally]) -> String {
+            "{" + map.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):{\"revenueMinor\":\($0.value.revenueMinor),\"tickets\":\($0.value.tickets)}" }.joined(separator: ",") + "}"
+        }
+        var out = "{\"bySection\":\(tallies(bySection)),\"byTier\":\(tallies(byTier)),\"cancelled\":\(cancelled),\"capacity\":\(capacity),"
+        out += "\"compensated\":\(compensated),\"confirmed\":\(confirmed),\"currency\":\(JSONText.quoted(currency)),\"expired\":\(expired),"
+        out += "\"perMinute\":[" + perMinute.sorted { $0.key < $1.key }.map { "\($0.key),\($0.value)" }.joined(separator: ",") + "],"
+        out += "\"refunded\":\(refunded),\"requested\":\(requested),\"revenueMinor\":\(revenueMinor),"
+        out += "\"rowTiers\":{" + rowTiers.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }.joined(separator: ",") + "},"
+        out += "\"showId\":\(JSONText.quoted(showId)),\"sold\":\(sold),"
+        out += "\"tierPrices\":{" + tierPrices.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}}"
+        return Data(out.utf8)
+    }
+}
