@@ -9,23 +9,32 @@ public enum BenchSuite {
     /// generated store for P2, P3 and P6 (one of 1,000,000 events is generated in a temporary
     /// folder when nil); it is rebuilt and opened, so it changes.
     public static func run(
-        quick: Bool, only: Set<String>? = nil, store: String?, catalog: DemoCatalog, theme: Theme, progress: (String) -> Void
+        quick: Bool, only: Set<String>? = nil, store: String?, catalog: DemoCatalog, theme: Theme, progress: (String, Double) -> Void
     ) async throws -> [BenchRow] {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("marquee-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        func wanted(_ ids: String...) -> Bool { only.map { !$0.isDisjoint(with: ids) } ?? true }
+        func wanted(_ ids: [String]) -> Bool { only.map { !$0.isDisjoint(with: ids) } ?? true }
+        func wanted(_ ids: String...) -> Bool { wanted(ids) }
         var rows: [BenchRow] = []
+        // Overall progress: each part's share of a full run's time, roughly.
+        let parts: [(ids: [String], weight: Double)] = [(["P1"], 0.08), (["P4", "P5"], 0.12), (["P2", "P3", "P4", "P6"], 0.35), (["P2"], 0.08), (["P3", "P4", "P6"], 0.12), (["P7"], 0.25)]
+        let total = parts.filter { wanted($0.ids) }.reduce(0) { $0 + $1.weight }
+        var done = 0.0
+        func step(_ text: String, _ weight: Double, within: Double = 0) { progress(text, min((done + weight * within) / max(total, 0.01), 1)) }
+        func finished(_ weight: Double) { done += weight }
         if wanted("P1") {
-            progress("P1: raw SQLite baseline, then 16 submitters")
+            step("P1: raw SQLite baseline, then 16 submitters", 0.08)
             rows.append(try await P1Throughput.run(folder: folder, quick: quick, catalog: catalog))
+            finished(0.08)
         }
         if wanted("P4", "P5") {
-            progress("P4: a rush on the arena, then frames")
+            step("P4: a rush on the arena, then frames", 0.12)
             let scene = try await RushScene.state(folder: folder, catalog: catalog, seconds: quick ? 3 : 20)
             rows += P4Frames.run(scene, quick: quick)
-            progress("P5: the ncurses backend on a pseudo-terminal")
+            step("P5: the ncurses backend on a pseudo-terminal", 0.12, within: 0.9)
             rows.append(try P5Bytes.run(scene, theme: theme))
+            finished(0.12)
         }
         if wanted("P2", "P3", "P4", "P6") {
             let large: String
@@ -33,23 +42,27 @@ public enum BenchSuite {
                 large = store
             } else {
                 let events = quick ? 20_000 : 1_000_000
-                progress("generating a \(events)-event store (bench --generate)")
                 large = folder.appendingPathComponent("large.sqlite").path
-                _ = try StoreGenerator.generate(events: events, path: large, catalog: catalog)
+                _ = try StoreGenerator.generate(events: events, path: large, catalog: catalog) { written, target in
+                    step("generating a \(events)-event store (bench --generate) · \(written) events", 0.35, within: Double(written) / Double(max(target, 1)))
+                }
             }
+            finished(0.35)
             if wanted("P2") {
-                progress("P2: raw scan, then a full rebuild")
+                step("P2: raw scan, then a full rebuild", 0.08)
                 rows.append(try P2Rebuild.run(path: large))
+                finished(0.08)
             }
             if wanted("P3", "P4", "P6") {
                 let small = folder.appendingPathComponent("small.sqlite").path
                 _ = try StoreGenerator.generate(events: 1_000, path: small, catalog: catalog)
-                progress("P3, P6: console probes in new processes; P4 key: keys under load")
+                step("P3, P6: console probes in new processes; P4 key: keys under load", 0.12)
                 rows += try ConsoleRows.run(large: large, small: small, quick: quick)
+                finished(0.12)
             }
         }
         if wanted("P7") {
-            progress("P7: holds falling due on an accelerated clock")
+            step("P7: holds falling due on an accelerated clock", 0.25)
             rows += try await P7Expiry.run(folder: folder, catalog: catalog, quick: quick)
         }
         return rows.sorted { $0.id < $1.id }

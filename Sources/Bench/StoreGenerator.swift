@@ -126,7 +126,12 @@ struct GeneratorRun {
             }
         }
         try flush()
-        // Simulated time ends now: move every remaining deadline relative to the real clock.
+        // As the command writer would have: a snapshot of each show's inventory, so loading
+        // one does not replay thousands of seat events.
+        for (ref, entry) in streams {
+            guard case .inventory = ref, let snapshot = BoxOffice.snapshot(of: ref, state: entry.state, version: entry.version) else { continue }
+            try store.saveSnapshot(snapshot)
+        }
         progress(written, target)
     }
 

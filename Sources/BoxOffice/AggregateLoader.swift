@@ -20,7 +20,7 @@ final class AggregateLoader {
     /// Events read from the store while loading, for tests that prove snapshots are used.
     private(set) var eventsRead = 0
 
-    init(store: any EventStore, snapshotEvery: Int, capacity: Int = 20_000) {
+    init(store: any EventStore, snapshotEvery: Int, capacity: Int = 4_096) {
         self.store = store
         self.snapshotEvery = Int64(max(snapshotEvery, 1))
         self.capacity = capacity
@@ -116,5 +116,15 @@ final class AggregateLoader {
 
     private func wrap<T>(_ body: () throws(EventStoreError) -> T) throws(BoxOfficeError) -> T {
         do { return try body() } catch { throw .store(error) }
+    }
+}
+
+extension BoxOffice {
+    /// The snapshot the command writer would save for a stream at `version` (for tools that
+    /// write streams in bulk, such as the benchmark's store generator).
+    public static func snapshot(of ref: StreamRef, state: Aggregates, version: Int64) -> Snapshot? {
+        AggregateLoader.encodeSnapshot(state, for: ref).map { payload in
+            Snapshot(stream: ref.name, version: version, type: AggregateLoader.snapshotType(ref), schemaVersion: AggregateLoader.snapshotSchema, payload: payload)
+        }
     }
 }

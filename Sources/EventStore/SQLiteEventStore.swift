@@ -44,6 +44,9 @@ public final class SQLiteEventStore: EventStore {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.readonly = readOnly
         configuration.label = "marquee-store"
+        // Readers are the bus, the console's look-ups and the writer's loads: three suffice,
+        // and each reader's page cache is resident memory.
+        configuration.maximumReaderCount = 3
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

@@ -50,13 +50,14 @@ extension Marquee {
             }
             let theme = loadTheme("default")
             let rows: [BenchRow]
+            let bar = StepBar()
             do {
                 rows = try await BenchSuite.run(
                     quick: quick, only: only.map { Set($0.split(separator: ",").map(String.init)) }, store: db, catalog: catalog, theme: theme
-                ) { step in
-                    FileHandle.standardError.write(Data("bench: \(step)\n".utf8))
-                }
+                ) { step, fraction in bar.update(step, fraction) }
+                bar.finish()
             } catch {
+                bar.finish()
                 fail("the benchmark could not run: \(error)")
             }
             print(json ? Self.json(rows) : Self.table(rows))
@@ -112,5 +113,32 @@ extension Marquee {
             }
             return "[" + objects.joined(separator: ",") + "]"
         }
+    }
+}
+
+/// Bench progress on standard error: a bar redrawn in place on a terminal, a line per step
+/// otherwise (and in logs).
+final class StepBar {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastStep = ""
+    private var drew = false
+
+    func update(_ step: String, _ fraction: Double) {
+        if isTerminal {
+            let filled = Int((fraction * 24).rounded())
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 24 - filled)
+            FileHandle.standardError.write(Data("\rbench \(bar) \(Int(fraction * 100))% \(step.prefix(80))\u{1B}[K".utf8))
+            drew = true
+        } else {
+            // Generation reports every few thousand events: one line per step is enough.
+            let name = step.components(separatedBy: " · ").first ?? step
+            guard name != lastStep else { return }
+            lastStep = name
+            FileHandle.standardError.write(Data("bench: \(name)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if drew { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

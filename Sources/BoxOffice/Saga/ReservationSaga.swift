@@ -25,6 +25,11 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     private let counts = Mutex((appended: 0, duplicate: 0, refused: 0, failed: 0))
     /// Deliberate defects (tests only; always empty in a normal run).
     private let faults = Faults.active
+    /// Steps submitted and not yet answered. A burst (thousands of holds due at once after a
+    /// restart) goes to the writer a few hundred at a time, earliest deadline first, instead
+    /// of all at once: memory stays flat and each group commit stays short.
+    private let inFlight = Mutex(0)
+    static let maximumInFlight = 512
 
     struct Queue {
         var timers = TimerQueue<SagaStep>()
@@ -106,10 +111,10 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
 
     public var outcomes: (appended: Int, duplicate: Int, refused: Int, failed: Int) { counts.withLock { $0 } }
 
-    private func takeDue() -> [SagaStep] {
+    private func takeDue(limit: Int = .max) -> [SagaStep] {
         let now = clock.now()
         return queue.withLock { queue in
-            let due = queue.timers.takeDue(now).map(\.action)
+            let due = queue.timers.takeDue(now, limit: limit).map(\.action)
             for step in due { queue.scheduled.remove(step.commandId) }
             return due
         }
@@ -166,12 +171,18 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
                     signal.unlock()
                     return
                 }
+                let room = Self.maximumInFlight - inFlight.withLock { $0 }
                 let next = pending.nextDue
-                let wait = next.map { max(0, $0.timeIntervalSince(clock.now()) / max(speed, 1)) } ?? 1
+                var wait = next.map { max(0, $0.timeIntervalSince(clock.now()) / max(speed, 1)) } ?? 1
+                // With the writer busy on earlier steps, look again shortly rather than pile on.
+                if room <= 0 { wait = 0.002 }
                 if wait > 0 { _ = signal.wait(until: Date().addingTimeInterval(min(wait, 1))) }
                 signal.unlock()
-                for step in takeDue() {
+                guard room > 0 else { continue }
+                for step in takeDue(limit: room) {
+                    inFlight.withLock { $0 += 1 }
                     box.submit(step.command, context(step)) { [self] result in
+                        inFlight.withLock { $0 -= 1 }
                         record(result)
                         if case .failure(let error) = result, !error.isRefusal { retryLater(step) }
                     }
