@@ -107,11 +107,58 @@ final class AggregateLoader {
         var state = Aggregates()
         switch ref {
         case .show: state.show = try? decoder.decode(ShowState.self, from: snapshot.payload)
-        case .inventory: state.inventory = try? decoder.decode(InventoryState.self, from: snapshot.payload)
+        case .inventory: state.inventory = fastInventory(snapshot.payload) ?? (try? decoder.decode(InventoryState.self, from: snapshot.payload))
         case .reservation: state.reservation = try? decoder.decode(ReservationState.self, from: snapshot.payload)
         case .payment: state.payment = try? decoder.decode(PaymentState.self, from: snapshot.payload)
         }
         return state == Aggregates() ? nil : state
+    }
+
+    /// An inventory snapshot read by hand (thousands of taken seats); nil leaves it to Codable.
+    static func fastInventory(_ data: Data) -> InventoryState? {
+        let decoded = try? JSONScanner.read(data) { scanner -> InventoryState? in
+            var show: String?, venue: Venue?, taken: [SeatID: SeatState] = [:]
+            try scanner.object { key, scanner in
+                switch key {
+                case "showId": show = try scanner.string()
+                case "venue": venue = try EventCodec.makeDecoder().decode(Venue.self, from: scanner.rawValue())
+                case "taken":
+                    try scanner.array { scanner in
+                        var seat: String?, state: SeatState?
+                        try scanner.object { key, scanner in
+                            switch key {
+                            case "seat": seat = try scanner.string()
+                            case "state":
+                                try scanner.object { kind, scanner in
+                                    var reservation: String?, until: Date?
+                                    try scanner.object { field, scanner in
+                                        switch field {
+                                        case "_0": reservation = try scanner.string()
+                                        case "until": until = try scanner.date()
+                                        default: throw JSONScanner.Unexpected()
+                                        }
+                                    }
+                                    switch (kind, reservation, until) {
+                                    case ("held", let r?, let u?): state = .held(ReservationID(r), until: u)
+                                    case ("sold", let r?, nil): state = .sold(ReservationID(r))
+                                    case ("blocked", nil, nil): state = .blocked
+                                    case ("available", nil, nil): state = .available
+                                    default: throw JSONScanner.Unexpected()
+                                    }
+                                }
+                            default: throw JSONScanner.Unexpected()
+                            }
+                        }
+                        guard let seat, let state else { throw JSONScanner.Unexpected() }
+                        taken[SeatID(seat)] = state
+                    }
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let show, let venue else { return nil }
+            return InventoryState(showId: ShowID(show), layout: VenueLayout(venue), taken: taken)
+        }
+        return decoded ?? nil
     }
 
     private func wrap<T>(_ body: () throws(EventStoreError) -> T) throws(BoxOfficeError) -> T {

@@ -215,6 +215,43 @@ public struct JSONScanner {
         return date
     }
 
+    /// The bytes of the next value, whatever it is (for a part another decoder reads).
+    public mutating func rawValue() throws -> Data {
+        skipSpace()
+        let start = index
+        var depth = 0
+        var inString = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if inString {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+                if depth == 0 && !inString { break }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 {
+                    // The end of the enclosing object or array: a number or literal ended here.
+                    index -= 1
+                    return Data(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                }
+                depth -= 1
+            case UInt8(ascii: ","), 0x20, 0x0A, 0x0D, 0x09:
+                if depth == 0 {
+                    index -= 1
+                    return Data(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                }
+            default: break
+            }
+            if depth == 0 && (byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")) { break }
+        }
+        guard depth == 0, !inString, index > start else { throw Unexpected() }
+        return Data(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+    }
+
     /// Whether every byte was read (trailing spaces aside).
     public mutating func atEnd() -> Bool {
         skipSpace()

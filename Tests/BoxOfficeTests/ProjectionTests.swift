@@ -250,6 +250,19 @@ struct FastRowCodingTests {
         return try EventCodec.makeDecoder().decode(Row.self, from: byHand) == row && Row.fastDecode(byHand) == row && Row.fastDecode(byCodable) == row
     }
 
+    @Test func anInventorySnapshotReadByHandEqualsCodable() throws {
+        let venue = Harness.venue
+        let until = Date(timeIntervalSince1970: 1_800_000_000.75)
+        let inventory = InventoryState(showId: ShowID("s"), layout: VenueLayout(venue), taken: [
+            SeatID("Stalls-A-1"): .held(ReservationID("R-1"), until: until), SeatID("Stalls-A-2"): .sold(ReservationID("R-2")),
+            SeatID("Stalls-B-6"): .blocked,
+        ])
+        let payload = try EventCodec.makeEncoder().encode(inventory)
+        #expect(AggregateLoader.fastInventory(payload) == inventory)
+        #expect(AggregateLoader.fastInventory(payload) == (try EventCodec.makeDecoder().decode(InventoryState.self, from: payload)))
+        #expect(AggregateLoader.fastInventory(Data(#"{"showId":"s","taken":[],"venue":{},"extra":1}"#.utf8)) == nil)
+    }
+
     @Test func showSalesCodedByHandMatchCodable() throws {
         var sales = SalesAnalytics.ShowSales(showId: "s\"1", currency: "EUR", capacity: 402)
         #expect(try roundTrips(sales))
