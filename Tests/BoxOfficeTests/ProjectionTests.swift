@@ -259,6 +259,8 @@ struct FastRowCodingTests {
         ])
         let payload = try EventCodec.makeEncoder().encode(inventory)
         #expect(AggregateLoader.fastInventory(payload) == inventory)
+        // Written by hand: byte for byte what JSONEncoder writes.
+        #expect(AggregateLoader.fastInventorySnapshot(inventory) == payload)
         #expect(AggregateLoader.fastInventory(payload) == (try EventCodec.makeDecoder().decode(InventoryState.self, from: payload)))
         #expect(AggregateLoader.fastInventory(Data(#"{"showId":"s","taken":[],"venue":{},"extra":1}"#.utf8)) == nil)
     }

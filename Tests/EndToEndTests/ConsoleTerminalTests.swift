@@ -164,12 +164,13 @@ struct ConsoleTerminalTests {
         #expect(first.wait(for: "EXITED 0").found && second.wait(for: "EXITED 0").found)
     }
 
-    @Test func sigtermRestoresTheTerminal() async throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalRestoresTheTerminal(_ signal: Int32) async throws {
         let (folder, path) = try await seededStore()
         let tmux = try console(folder, path)
         #expect(tmux.wait(for: "SEAT MAP").found)
         let pid = try #require(Self.pid(ofConsoleOn: path))
-        kill(pid, SIGTERM)
+        kill(pid, signal)
         let after = tmux.wait(for: "\n echo")
         #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
     }
