@@ -27,26 +27,7 @@ extension SQLiteEventStore: ReadModelStorage {
     public func persist(
         _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
     ) throws(EventStoreError) -> Bool {
-        let table = readModelTable(model)
-        let losingCheckpoint = faults.contains(.loseCheckpoint)
-        return try guarded {
-            try database.writeWithoutTransaction { db in
-                var wrote = false
-                try db.inTransaction(.immediate) {
-                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
-                    guard stored < checkpoint else { return .commit }
-                    try ensureTable(table, db)
-                    let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, value) VALUES (?, ?)")
-                    for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
-                    let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
-                    for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
-                    if !losingCheckpoint { try Self.setCheckpoint(model, checkpoint, db) }
-                    wrote = true
-                    return .commit
-                }
-                return wrote
-            }
-        }
+        try update(model, through: checkpoint) { _, _ in (rows, deleted) }
     }
 
     public func update(
