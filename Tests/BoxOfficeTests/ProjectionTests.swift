@@ -178,6 +178,11 @@ struct ProjectionTests {
         #expect(feed[2].correlationId == "C-TRACE")
         #expect(feed[2].kind == "hold")
         #expect(r.models().feed.newestFirst(matching: "inventory").map(\.type) == ["SeatsHeld"])
+        // The windowed read a frame uses agrees with the full sort.
+        #expect(r.models().feed.newest(3).map(\.position) == [7, 6, 5])
+        #expect(r.models().feed.newest(10) == feed)
+        #expect(r.models().feed.newest(2, matching: "inventory").map(\.type) == ["SeatsHeld"])
+        #expect(r.models().feed.newest(0).isEmpty)
     }
 
     @Test func redeliveringAnAppliedEventChangesNothing() async throws {

@@ -11,7 +11,7 @@ struct HoldsView: Widget {
     func render(in area: Rect, into buffer: inout Buffer) {
         let holds = state.visibleHolds
         Panel(title: "HOLDS \(holds.count)", focused: state.focus == .holds, note: "expiring first").render(in: area, into: &buffer)
-        let rows: [[Table.Item]] = holds.map { hold in
+        func items(_ hold: Holds.Hold) -> [Table.Item] {
             let left = hold.expiresAt.timeIntervalSince(state.now)
             let span = max(hold.expiresAt.timeIntervalSince(hold.heldAt), 1)
             let role: StyleRole = left < 60 ? "countdown.urgent" : "countdown.normal"
@@ -31,8 +31,10 @@ struct HoldsView: Widget {
             ? [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("SEATS", width: .fixed(9)),
                .init("AMOUNT", width: .fixed(10), alignRight: true), .init("", width: .fixed(7)), .init("LEFT", width: .fixed(6), alignRight: true)]
             : [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("AMOUNT", width: .fixed(10), alignRight: true), .init("LEFT", width: .fixed(6), alignRight: true)]
-        let shown = wide ? rows : rows.map { [$0[0], $0[1], $0[3], $0[5]] }
-        Table(columns: columns, rows: shown, state: list, emptyMessage: "no holds on this show").render(in: inner, into: &buffer)
+        Table(columns: columns, count: holds.count, row: { index in
+            let all = items(holds[index])
+            return wide ? all : [all[0], all[1], all[3], all[5]]
+        }, state: list, emptyMessage: "no holds on this show").render(in: inner, into: &buffer)
     }
 }
 
@@ -79,7 +81,8 @@ struct FeedView: Widget {
         Panel(title: "FEED", focused: state.focus == .feed, note: note).render(in: area, into: &buffer)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
-        let entries = state.visibleFeed
+        // Only the entries on screen (the feed keeps hundreds).
+        let entries = state.models.feed.newest(max(state.feed.offset, state.feed.selected ?? 0, 0) + inner.height + 1, matching: state.feedFilter)
         // Bus notices (a subscriber retrying, stopped, skipped) from the last ten minutes lead the feed.
         let notices = state.notices.filter { state.now.timeIntervalSince($0.at) < 600 }.suffix(3).reversed()
         var top = inner.y

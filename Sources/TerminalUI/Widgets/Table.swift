@@ -50,14 +50,24 @@ public struct Table: Widget {
     }
 
     public var columns: [Column]
-    public var rows: [[Item]]
+    public var rowCount: Int
+    /// The items of row `index`; asked only for the rows on screen, so a long list (hundreds of
+    /// holds) costs a frame only what it shows.
+    public var row: (Int) -> [Item]
     public var state: ListState
     public var showHeader: Bool
     public var emptyMessage: String
 
     public init(columns: [Column], rows: [[Item]], state: ListState = ListState(), showHeader: Bool = true, emptyMessage: String = "") {
+        self.init(columns: columns, count: rows.count, row: { rows[$0] }, state: state, showHeader: showHeader, emptyMessage: emptyMessage)
+    }
+
+    public init(
+        columns: [Column], count: Int, row: @escaping (Int) -> [Item], state: ListState = ListState(), showHeader: Bool = true, emptyMessage: String = ""
+    ) {
         self.columns = columns
-        self.rows = rows
+        rowCount = count
+        self.row = row
         self.state = state
         self.showHeader = showHeader
         self.emptyMessage = emptyMessage
@@ -78,14 +88,14 @@ public struct Table: Widget {
             for (column, cell) in zip(columns, cells) { write(column.title, column, cell, y, .muted, &buffer) }
             y += 1
         }
-        if rows.isEmpty, !emptyMessage.isEmpty, y < area.bottom {
+        if rowCount == 0, !emptyMessage.isEmpty, y < area.bottom {
             buffer.put(CharacterWidth.truncate(emptyMessage, to: area.width), x: area.x, y: y, role: .muted, clip: area)
             return
         }
         let state = adjustedState(for: area)
-        for index in state.offset..<rows.count {
+        for index in state.offset..<max(rowCount, state.offset) {
             guard y < area.bottom else { break }
-            for (column, (item, cell)) in zip(columns, zip(rows[index], cells)) { write(item.text, column, cell, y, item.role, &buffer) }
+            for (column, (item, cell)) in zip(columns, zip(row(index), cells)) { write(item.text, column, cell, y, item.role, &buffer) }
             if index == state.selected { buffer.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }
             y += 1
         }

@@ -88,6 +88,23 @@ public struct EventFeed: Projection {
 
 extension RowSet where Row == EventFeed.Entry {
     /// The newest entries first, optionally only those whose type or stream contains `filter`.
+    /// The newest `limit` entries (matching `filter`), found by walking down from the newest
+    /// position rather than sorting the whole feed: what a frame of the feed panel needs.
+    public func newest(_ limit: Int, matching filter: String? = nil) -> [EventFeed.Entry] {
+        guard limit > 0, var position = rows.values.lazy.map(\.position).max() else { return [] }
+        let needle = filter.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        var found: [EventFeed.Entry] = []
+        var seen = 0
+        while found.count < limit, seen < rows.count, position > 0 {
+            if let entry = rows[EventFeed.key(position)] {
+                seen += 1
+                if needle.map({ entry.type.lowercased().contains($0) || entry.stream.lowercased().contains($0) }) ?? true { found.append(entry) }
+            }
+            position -= 1
+        }
+        return found
+    }
+
     public func newestFirst(matching filter: String? = nil) -> [EventFeed.Entry] {
         let all = rows.values.sorted { $0.position > $1.position }
         guard let filter, !filter.isEmpty else { return all }

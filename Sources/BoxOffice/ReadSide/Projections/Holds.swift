@@ -61,7 +61,7 @@ extension RowSet where Row == Holds.Hold {
 
     /// Holds that expire within `seconds` of `now`.
     public func expiring(within seconds: TimeInterval, of now: Date, show: ShowID? = nil) -> Int {
-        byExpiry(show: show).filter { $0.expiresAt.timeIntervalSince(now) <= seconds }.count
+        rows.values.count { (show == nil || $0.showId == show?.rawValue) && $0.expiresAt.timeIntervalSince(now) <= seconds }
     }
 }
 
