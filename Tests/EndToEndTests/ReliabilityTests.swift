@@ -36,12 +36,14 @@ struct ReliabilityTests {
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
+    /// `marquee torture <kind>` on a new store, with a test-only fault when named.
+    func torture(_ kind: String, _ options: [String], fault: String?) throws -> BinaryRunner.Outcome {
+        let path = try Self.folder() + "/\(kind).sqlite"
+        return try BinaryRunner.run(["torture", kind, "--db", path] + options, environment: fault.map { ["MARQUEE_TEST_FAULT": $0] } ?? [:])
+    }
+
     func race(fault: String? = nil) throws -> BinaryRunner.Outcome {
-        let path = try Self.folder() + "/race.sqlite"
-        return try BinaryRunner.run(
-            ["torture", "race", "--db", path, "--processes", "4", "--attempts", "150", "--seats", "40"],
-            environment: fault.map { ["MARQUEE_TEST_FAULT": $0] } ?? [:]
-        )
+        try torture("race", ["--processes", "4", "--attempts", "150", "--seats", "40"], fault: fault)
     }
 
     @Test func r1RacingProcessesNeverHoldOrSellASeatTwice() throws {
@@ -58,11 +60,7 @@ struct ReliabilityTests {
     }
 
     func crash(fault: String? = nil) throws -> BinaryRunner.Outcome {
-        let path = try Self.folder() + "/crash.sqlite"
-        return try BinaryRunner.run(
-            ["torture", "crash", "--db", path, "--kills", "5", "--max-delay", "2500", "--seed", "3"],
-            environment: fault.map { ["MARQUEE_TEST_FAULT": $0] } ?? [:]
-        )
+        try torture("crash", ["--kills", "5", "--max-delay", "2500", "--seed", "3"], fault: fault)
     }
 
     @Test func r2KilledAtRandomInstantsNothingIsLostDoubledOrStuck() throws {
