@@ -133,8 +133,19 @@ public final class EventBus: @unchecked Sendable {
     public func start() throws {
         try pumpLock.withLock {
             let open = try store.failures(includeResolved: false)
-            for slot in slots {
-                slot.checkpoint = try slot.subscriber.start()
+            // Subscribers load their rows side by side (each reads its own table): opening a
+            // store waits for the slowest, not for the sum.
+            let started = Mutex([Int: Result<Int64, any Error>]())
+            // Each subscriber is started by exactly one of the threads, and none shares state with another.
+            nonisolated(unsafe) let subscribers = slots.map(\.subscriber)
+            DispatchQueue.concurrentPerform(iterations: subscribers.count) { index in
+                let result = Result { try subscribers[index].start() }
+                started.withLock { $0[index] = result }
+            }
+            let results = started.withLock { $0 }
+            for (index, slot) in slots.enumerated() {
+                guard let result = results[index] else { continue }
+                slot.checkpoint = try result.get()
                 if let failure = open.first(where: { $0.subscriber == slot.subscriber.name && $0.position > slot.checkpoint }) {
                     slot.state = .stopped(position: failure.position, failureId: failure.id, error: failure.error)
                     slot.openFailure = failure.id
