@@ -55,35 +55,56 @@ struct BadInputTests {
         #expect(store.head == before, "\(arguments) changed the log", sourceLocation: sourceLocation)
     }
 
-    @Test func domainRefusalsExitOneAndAppendNothing() async throws {
-        let s = try await store()
-        try refused(s, ["submit", "no-such-show"], code: 1, "no show \"no-such-show\"")
-        try refused(s, ["submit", "no-such-show"], code: 1, "shows here: blue-note-open-mic")
-        try refused(s, ["reserve", "grand-hall-sat", "--seats", "Stalls-Z-1", "--customer", "A"], code: 1, "unknown seat Stalls-Z-1: rows in Stalls are A, B")
-        try refused(s, ["cancel", "R-NOPE0000"], code: 1, "no reservation \"R-NOPE0000\"")
-        try refused(s, ["reserve", "grand-hall-sat", "--best", "0", "--customer", "A"], code: 1, "cannot reserve 0 seats: choose 1 to 20")
-        try refused(s, ["reserve", "grand-hall-sat", "--best", "10000", "--customer", "A"], code: 1, "cannot reserve 10000 seats")
-        try refused(s, ["reserve", "grand-hall-sat", "--best=-2", "--customer", "A"], code: 1, "cannot reserve -2 seats")
-        try refused(s, ["reject", "harbour-comedy-sat", "--reason", "   "], code: 1, "a reason is required")
-        try refused(s, ["reject", "harbour-comedy-sat", "--reason", String(repeating: "x", count: 10_240)], code: 1, "the reason is 10240 characters long: shorten it to at most 500")
-        try refused(s, ["reserve", "grand-hall-sat", "--seats", "Stalls-B-1,Stalls-B-1", "--customer", "A"], code: 1, "seat Stalls-B-1 listed more than once")
-        try refused(s, ["reserve", "blue-note-open-mic", "--best", "2", "--customer", "A"], code: 1, "is not on sale (it is draft): approve it first")
-        try refused(s, ["approve", "grand-hall-sat"], code: 1, "cannot approve show grand-hall-sat: it is approved")
-        try refused(s, ["cancel", s.expired.rawValue], code: 1, "cannot cancel reservation R-EXPIRED1: it is expired")
-        try refused(s, ["reserve", "grand-hall-sat", "--seats", "Stalls-A-1", "--customer", "A"], code: 1, "seat Stalls-A-1 is not available")
-        try refused(s, ["extend", s.held.rawValue, "--by", "500"], code: 1, "extend by 1 to 120 seconds")
+    /// One case of the catalogue: the arguments (`{held}` and `{expired}` stand for the store's
+    /// reservations), the exit code, and what the message must say.
+    struct Case: Sendable, CustomTestStringConvertible {
+        let arguments: [String]
+        let code: Int32
+        let message: String
+        init(_ arguments: [String], _ code: Int32, _ message: String) {
+            self.arguments = arguments
+            self.code = code
+            self.message = message
+        }
+        var testDescription: String { arguments.joined(separator: " ").prefix(60) + " → exit \(code)" }
     }
 
-    @Test func badInvocationsExitTwo() async throws {
+    static let domainRefusals: [Case] = [
+        Case(["submit", "no-such-show"], 1, "no show \"no-such-show\""),
+        Case(["submit", "no-such-show"], 1, "shows here: blue-note-open-mic"),
+        Case(["reserve", "grand-hall-sat", "--seats", "Stalls-Z-1", "--customer", "A"], 1, "unknown seat Stalls-Z-1: rows in Stalls are A, B"),
+        Case(["cancel", "R-NOPE0000"], 1, "no reservation \"R-NOPE0000\""),
+        Case(["reserve", "grand-hall-sat", "--best", "0", "--customer", "A"], 1, "cannot reserve 0 seats: choose 1 to 20"),
+        Case(["reserve", "grand-hall-sat", "--best", "10000", "--customer", "A"], 1, "cannot reserve 10000 seats"),
+        Case(["reserve", "grand-hall-sat", "--best=-2", "--customer", "A"], 1, "cannot reserve -2 seats"),
+        Case(["reject", "harbour-comedy-sat", "--reason", "   "], 1, "a reason is required"),
+        Case(["reject", "harbour-comedy-sat", "--reason", String(repeating: "x", count: 10_240)], 1, "the reason is 10240 characters long: shorten it to at most 500"),
+        Case(["reserve", "grand-hall-sat", "--seats", "Stalls-B-1,Stalls-B-1", "--customer", "A"], 1, "seat Stalls-B-1 listed more than once"),
+        Case(["reserve", "blue-note-open-mic", "--best", "2", "--customer", "A"], 1, "is not on sale (it is draft): approve it first"),
+        Case(["approve", "grand-hall-sat"], 1, "cannot approve show grand-hall-sat: it is approved"),
+        Case(["cancel", "{expired}"], 1, "cannot cancel reservation R-EXPIRED1: it is expired"),
+        Case(["reserve", "grand-hall-sat", "--seats", "Stalls-A-1", "--customer", "A"], 1, "seat Stalls-A-1 is not available"),
+        Case(["extend", "{held}", "--by", "500"], 1, "extend by 1 to 120 seconds"),
+    ]
+
+    static let badInvocations: [Case] = [
+        Case(["reserve", "grand-hall-sat", "--customer", "A"], 2, "say which seats"),
+        Case(["reserve", "grand-hall-sat", "--seats", "Stalls-A-2", "--best", "2", "--customer", "A"], 2, "either --seats or --best"),
+        Case(["approve"], 2, "Missing expected argument"),
+        Case(["block", "grand-hall-sat", "--seats", "Stalls-A-2", "--read-only"], 2, "--read-only forbids writes"),
+        Case(["simulate", "--scenario", "chaos"], 2, "unknown scenario \"chaos\"; available: rush, steady"),
+        Case(["simulate", "--speed", "99"], 2, "--speed must be between 1 and 60"),
+        Case(["demo", "--venue", "stadium"], 2, "unknown venue \"stadium\"; available: arena, club, theatre"),
+        Case(["replay", "--projection", "nope"], 2, "choose one of availableSeats"),
+    ]
+
+    /// Each case on its own store: the domain refuses (exit 1) or the invocation is bad (exit
+    /// 2), the message says what to do, and the log is unchanged.
+    @Test(arguments: domainRefusals + badInvocations)
+    func isRefusedWithAClearMessageAndChangesNothing(_ c: Case) async throws {
         let s = try await store()
-        try refused(s, ["reserve", "grand-hall-sat", "--customer", "A"], code: 2, "say which seats")
-        try refused(s, ["reserve", "grand-hall-sat", "--seats", "Stalls-A-2", "--best", "2", "--customer", "A"], code: 2, "either --seats or --best")
-        try refused(s, ["approve"], code: 2, "Missing expected argument")
-        try refused(s, ["block", "grand-hall-sat", "--seats", "Stalls-A-2", "--read-only"], code: 2, "--read-only forbids writes")
-        try refused(s, ["simulate", "--scenario", "chaos"], code: 2, "unknown scenario \"chaos\"; available: rush, steady")
-        try refused(s, ["simulate", "--speed", "99"], code: 2, "--speed must be between 1 and 60")
-        try refused(s, ["demo", "--venue", "stadium"], code: 2, "unknown venue \"stadium\"; available: arena, club, theatre")
-        try refused(s, ["replay", "--projection", "nope"], code: 2, "choose one of availableSeats")
+        let arguments = c.arguments.map { $0.replacingOccurrences(of: "{held}", with: s.held.rawValue).replacingOccurrences(of: "{expired}", with: s.expired.rawValue) }
+        try refused(s, arguments, code: c.code, c.message)
     }
 
     @Test func badContentFilesAreExplained() async throws {
