@@ -225,31 +225,16 @@ struct GeneratorRun {
     /// domain refused it (normal traffic: sold out, expired already).
     @discardableResult
     mutating func execute(_ command: Command, actor: String, commandId: String? = nil, correlation: String? = nil) throws -> Bool {
-        var state = Aggregates()
-        var versions: [StreamRef: Int64] = [:]
-        var order: [StreamRef] = []
-        for _ in 0..<3 {
-            let missing = command.reads(given: state).filter { versions[$0] == nil }
-            if missing.isEmpty { break }
-            for ref in missing {
-                let loaded = streams[ref]
-                if let loaded { state.take(ref, from: loaded.state) }
-                versions[ref] = loaded?.version ?? 0
-                order.append(ref)
-            }
-        }
+        let read = ReadSet.load(for: command) { ref in streams[ref] ?? (version: 0, state: Aggregates()) }
         let decided: [Decided]
-        do { decided = try command.decide(given: state, by: actor, now: now) } catch { return false }
+        do { decided = try command.decide(given: read.state, by: actor, now: now) } catch { return false }
         let metadata = EventMetadata(correlationId: correlation ?? "C-\(actor)", causationId: nil, actor: actor, commandId: commandId)
-        var writes: [StreamWrite] = []
-        for ref in order {
-            let version = versions[ref] ?? 0
+        let writes = try read.writes(decided, metadata: metadata, codec: codec)
+        for ref in read.order {
             let mine = decided.filter { $0.stream == ref }
-            let events = try mine.map { try codec.encode($0.event, metadata: metadata) }
-            writes.append(StreamWrite(stream: ref.name, expected: version == 0 ? .noStream : .exact(version), events: events))
             guard !mine.isEmpty else { continue }
             var entry = streams.removeValue(forKey: ref) ?? (version: 0, state: Aggregates())
-            entry.state.take(ref, from: state)
+            entry.state.take(ref, from: read.state)
             for item in mine {
                 entry.state.apply(item.event, on: ref)
                 entry.version += 1

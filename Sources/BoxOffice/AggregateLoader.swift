@@ -198,3 +198,11 @@ extension BoxOffice {
         }
     }
 }
+
+extension InventoryState {
+    /// A show's inventory as the log has it now: the latest snapshot plus the events after it,
+    /// loaded the way the command writer loads it (nil when the show has none).
+    public static func current(of show: ShowID, in store: any EventStore) throws(BoxOfficeError) -> InventoryState? {
+        try AggregateLoader(store: store, snapshotEvery: 100).load(.inventory(show)).state.inventory
+    }
+}

@@ -30,25 +30,18 @@ extension CommandWriter {
                 pending.reply(.success(CommandResult(positions: earlier, events: [], duplicate: true, correlationId: "")))
                 continue
             }
-            var state = Aggregates()
-            var versions: [StreamRef: Int64] = [:]
-            var order: [StreamRef] = []
+            let read: ReadSet
             do throws(BoxOfficeError) {
-                for _ in 0..<3 {
-                    let missing = pending.command.reads(given: state).filter { versions[$0] == nil }
-                    if missing.isEmpty { break }
-                    for ref in missing {
-                        let loaded: AggregateLoader.Loaded
-                        if let staged = overlay[ref] { loaded = staged } else { loaded = try loader.load(ref) }
-                        state.take(ref, from: loaded.state)
-                        versions[ref] = loaded.version
-                        order.append(ref)
-                    }
+                read = try ReadSet.load(for: pending.command) { ref throws(BoxOfficeError) in
+                    if let staged = overlay[ref] { return (staged.version, staged.state) }
+                    let loaded = try loader.load(ref)
+                    return (loaded.version, loaded.state)
                 }
             } catch {
                 pending.reply(.failure(error))
                 continue
             }
+            let (state, versions, order) = (read.state, read.versions, read.order)
             let decided: [Decided]
             do throws(TicketingError) {
                 decided = try pending.command.decide(given: state, by: pending.context.actor, now: clock.now())
@@ -68,13 +61,11 @@ extension CommandWriter {
                 actor: pending.context.actor, commandId: pending.context.commandId
             )
             if faults.contains(.dropAccountability) { metadata = EventMetadata(commandId: pending.context.commandId) }
-            var writes: [StreamWrite] = []
+            let writes: [StreamWrite]
             do {
+                writes = try read.writes(decided, metadata: metadata, codec: codec)
                 for ref in order {
-                    let version = versions[ref] ?? 0
-                    let events = try decided.filter { $0.stream == ref }.map { try codec.encode($0.event, metadata: metadata) }
-                    writes.append(StreamWrite(stream: ref.name, expected: version == 0 ? .noStream : .exact(version), events: events))
-                    var staged = overlay[ref] ?? AggregateLoader.Loaded(version: version, state: state)
+                    var staged = overlay[ref] ?? AggregateLoader.Loaded(version: versions[ref] ?? 0, state: state)
                     for item in decided where item.stream == ref {
                         staged.state.apply(item.event, on: ref)
                         staged.version += 1

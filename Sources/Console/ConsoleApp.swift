@@ -139,14 +139,8 @@ public final class ConsoleApp: @unchecked Sendable {
 
     /// A show's seats folded from its inventory stream (empty when it cannot be read).
     public static func seatMap(of show: ShowID, store: any EventStore) -> [AvailableSeats.Section] {
-        let codec = EventCodec()
-        guard let events = try? store.read(stream: StreamRef.inventory(show).name) else { return [] }
-        var inventory: InventoryState?
-        for recorded in events {
-            guard let event = try? codec.decode(recorded) else { return [] }
-            inventory = InventoryState.evolve(inventory, event)
-        }
-        return inventory.map(AvailableSeats.sections(from:)) ?? []
+        guard let inventory = try? InventoryState.current(of: show, in: store) else { return [] }
+        return AvailableSeats.sections(from: inventory)
     }
 
     static func held(_ result: CommandResult, _ customer: String, _ zone: TimeZone) -> String {

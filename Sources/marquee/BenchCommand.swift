@@ -50,11 +50,11 @@ extension Marquee {
             }
             let theme = loadTheme("default")
             let rows: [BenchRow]
-            let bar = StepBar()
+            let bar = ProgressReporter(label: "bench")
             do {
                 rows = try await BenchSuite.run(
                     quick: quick, only: only.map { Set($0.split(separator: ",").map(String.init)) }, store: db, catalog: catalog, theme: theme
-                ) { step, fraction in bar.update(step, fraction) }
+                ) { step, fraction in bar.step(step, fraction: fraction) }
                 bar.finish()
             } catch {
                 bar.finish()
@@ -116,29 +116,3 @@ extension Marquee {
     }
 }
 
-/// Bench progress on standard error: a bar redrawn in place on a terminal, a line per step
-/// otherwise (and in logs).
-final class StepBar {
-    private let isTerminal = isatty(STDERR_FILENO) == 1
-    private var lastStep = ""
-    private var drew = false
-
-    func update(_ step: String, _ fraction: Double) {
-        if isTerminal {
-            let filled = Int((fraction * 24).rounded())
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 24 - filled)
-            FileHandle.standardError.write(Data("\rbench \(bar) \(Int(fraction * 100))% \(step.prefix(80))\u{1B}[K".utf8))
-            drew = true
-        } else {
-            // Generation reports every few thousand events: one line per step is enough.
-            let name = step.components(separatedBy: " · ").first ?? step
-            guard name != lastStep else { return }
-            lastStep = name
-            FileHandle.standardError.write(Data("bench: \(name)\n".utf8))
-        }
-    }
-
-    func finish() {
-        if drew { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}

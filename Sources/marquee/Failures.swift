@@ -11,6 +11,8 @@ extension Marquee {
             defaultSubcommand: List.self
         )
 
+        static let readOnlyRefusal = "this command resolves a failure record, and --read-only forbids writes; drop --read-only"
+
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List open failures (with --all, resolved ones too).")
             @OptionGroup var store: StoreOptions
@@ -33,7 +35,7 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting(refusal: "this command resolves a failure record, and --read-only forbids writes; drop --read-only")
+                let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
                 do { try events.resolveFailure(id: id, resolution: "retried", at: Date()) } catch { fail(error.description) }
                 print("retrying \(record.subscriber) at #\(record.position)")
@@ -46,7 +48,7 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting(refusal: "this command resolves a failure record, and --read-only forbids writes; drop --read-only")
+                let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
                 do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: Date()) } catch { fail(error.description) }
                 print("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")

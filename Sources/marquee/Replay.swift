@@ -57,11 +57,13 @@ extension Marquee {
     }
 }
 
-/// Draws rebuild progress on standard error: a bar on a terminal, a plain line every few seconds otherwise.
+/// Draws progress on standard error (a rebuild, a generated store, the benchmark): a bar on a
+/// terminal, a plain line every few seconds or per step otherwise.
 final class ProgressReporter {
     private let label: String
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastLine = Date(timeIntervalSince1970: 0)
+    private var lastStep = ""
     private var drew = false
 
     init(label: String) { self.label = label }
@@ -79,14 +81,29 @@ final class ProgressReporter {
     private func update(done: Int64, total: Int64, perSecond: Double, secondsLeft: Double) {
         let fraction = total == 0 ? 1 : min(Double(done) / Double(total), 1)
         let numbers = "\(done)/\(total) events · \(Int(perSecond)) ev/s · ETA \(Int(secondsLeft.rounded(.up))) s"
+        let due = Date().timeIntervalSince(lastLine) >= 2 || done >= total
+        if due { lastLine = Date() }
+        show(fraction, numbers, line: due ? numbers : nil)
+    }
+
+    /// A named step of a longer run (the benchmark): off a terminal, one line per step.
+    func step(_ text: String, fraction: Double) {
+        // The part before " · " names the step; what follows (a count) changes within it.
+        let name = text.components(separatedBy: " · ").first ?? text
+        let isNew = name != lastStep
+        lastStep = name
+        show(fraction, text, line: isNew ? name : nil)
+    }
+
+    /// Redraws the bar on a terminal; elsewhere writes `line`, when there is one, as a log line.
+    private func show(_ fraction: Double, _ text: String, line: String?) {
         if isTerminal {
             let filled = Int((fraction * 30).rounded())
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
-            FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))% \(numbers)\u{1B}[K".utf8))
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))% \(text.prefix(80))\u{1B}[K".utf8))
             drew = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 || done >= total {
-            lastLine = Date()
-            FileHandle.standardError.write(Data("\(label): \(numbers)\n".utf8))
+        } else if let line {
+            FileHandle.standardError.write(Data("\(label): \(line)\n".utf8))
         }
     }
 

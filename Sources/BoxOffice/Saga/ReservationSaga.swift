@@ -45,7 +45,9 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         ledger = ProjectionRunner(SagaLedger(), storage: storage)
         ledger.afterApply = { [weak self] event, rows in
             switch event {
-            case .showCancelled: self?.derive(rows, nil)
+            case .showCancelled(let e):
+                // That show's reservations and its marker, not every entry (nor every cancelled show's marker).
+                self?.derive(rows, keys: rows.rows.keys.filter { rows[$0]?.showId == e.showId.rawValue })
             case .reservationRequested(let e): self?.derive(rows, e.reservationId.rawValue)
             default: if let key = SagaLedger.reservation(of: event) { self?.derive(rows, key) }
             }
@@ -68,7 +70,11 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
 
     /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
     private func derive(_ rows: RowSet<SagaLedger.Entry>, _ key: String?) {
-        let keys = key.map { [$0] } ?? rows.rows.keys.sorted()
+        derive(rows, keys: key.map { [$0] } ?? Array(rows.rows.keys))
+    }
+
+    private func derive(_ rows: RowSet<SagaLedger.Entry>, keys unsorted: [String]) {
+        let keys = unsorted.sorted()
         let now = clock.now()
         var steps: [SagaStep] = []
         for key in keys {
@@ -92,13 +98,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     /// The reservations still holding sold seats of a show, read from its inventory stream
     /// (a cancelled show's sales are no longer in the ledger).
     private func soldReservations(of show: ShowID) -> [ReservationID] {
-        let codec = EventCodec()
-        guard let events = try? box.store.read(stream: StreamRef.inventory(show).name) else { return [] }
-        var inventory: InventoryState?
-        for recorded in events {
-            guard let event = try? codec.decode(recorded) else { continue }
-            inventory = InventoryState.evolve(inventory, event)
-        }
+        let inventory = try? InventoryState.current(of: show, in: box.store)
         var sold = Set<ReservationID>()
         for case .sold(let reservation) in inventory.map({ Array($0.taken.values) }) ?? [] { sold.insert(reservation) }
         return sold.sorted()
