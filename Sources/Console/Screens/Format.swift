@@ -17,6 +17,9 @@ enum Format {
         return "\(total / 60):" + two(total % 60)
     }
 
+    /// A show's status as an operator reads it (`salesClosed` → `sales closed`).
+    static func status(_ raw: String) -> String { raw == "salesClosed" ? "sales closed" : raw }
+
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     static func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded())) %" }

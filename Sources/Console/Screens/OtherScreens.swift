@@ -16,7 +16,7 @@ struct ShowsScreen: Widget {
             let role: StyleRole = show.status == "submitted" ? "header.readonly" : show.status == "approved" ? .statusOK : show.status == "rejected" ? .statusError : .text
             let who = show.status == "rejected" ? "rejected: \(sanitize(show.rejectionReason ?? ""))" : show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
             return [
-                .init(show.id), .init(sanitize(show.name)), .init(show.status, role: role), .init(sanitize(show.venueName)),
+                .init(show.id), .init(sanitize(show.name)), .init(Format.status(show.status), role: role), .init(sanitize(show.venueName)),
                 .init("\(totals.available)/\(totals.held)/\(totals.sold)", role: .muted), .init(who, role: .muted),
             ]
         }
