@@ -51,6 +51,7 @@ public struct AppState: Sendable {
     public var head: Int64 = 0
     public var lag: Int64 = 0
     public var failures: [FailureRecord] = []
+    public var health = BusHealth()
     /// The bus's recent retries, failures and skips.
     public var notices: [EventBus.Notice] = []
     public var now: Date
@@ -158,5 +159,38 @@ public struct AppState: Sendable {
             return (ta.held + ta.sold, b.id) < (tb.held + tb.sold, a.id)
         }
         return (busiest ?? models.shows.all.first).map { ShowID($0.id) }
+    }
+}
+
+/// How the bus is doing, for the header: subscribers stopped at a failure or backing off, and a
+/// store that cannot be read. The console learns it from every bus pass, not only from progress.
+public struct BusHealth: Sendable, Hashable {
+    public var stopped = 0
+    public var retrying = 0
+    public var storeProblem: String?
+
+    public init(stopped: Int = 0, retrying: Int = 0, storeProblem: String? = nil) {
+        self.stopped = stopped
+        self.retrying = retrying
+        self.storeProblem = storeProblem
+    }
+
+    public init(statuses: [EventBus.Status], storeProblem: String?) {
+        for status in statuses {
+            switch status.state {
+            case .running: continue
+            case .retrying: retrying += 1
+            case .stopped: stopped += 1
+            }
+        }
+        self.storeProblem = storeProblem
+    }
+
+    /// The header's warning, or nil when all is well.
+    var headerText: String? {
+        if storeProblem != nil { return "⚠ STORE UNREADABLE" }
+        if stopped > 0 { return "⚠ \(stopped) STOPPED" }
+        if retrying > 0 { return "⚠ \(retrying) RETRYING" }
+        return nil
     }
 }

@@ -42,10 +42,12 @@ public final class ConsoleApp: @unchecked Sendable {
         let continuation = actions.continuation
         let runtime = self.runtime
         let publish: @Sendable () -> Void = {
-            let statuses = runtime.bus.statuses
-            let stopped = statuses.contains { if case .stopped = $0.state { true } else { false } }
-            let failures = stopped ? ((try? runtime.store.failures(includeResolved: false)) ?? []) : []
-            continuation.yield(.modelsUpdated(runtime.read.snapshot(), head: runtime.bus.headPosition, lag: statuses.map(\.lag).max() ?? 0, failures: failures, notices: runtime.bus.notices))
+            let bus = runtime.bus
+            let statuses = bus.statuses
+            continuation.yield(.modelsUpdated(
+                runtime.read.snapshot(), head: bus.headPosition, lag: statuses.map(\.lag).max() ?? 0, failures: bus.failures,
+                notices: bus.notices, health: BusHealth(statuses: statuses, storeProblem: bus.storeProblem)
+            ))
         }
         runtime.bus.onAdvance(publish)
         publish()

@@ -36,6 +36,7 @@ public enum ConsoleTheme {
         "header": TextStyle(foreground: .indexed(252), bold: true),
         "header.live": TextStyle(foreground: .indexed(78), bold: true),
         "header.readonly": TextStyle(foreground: .indexed(220), bold: true),
+        "header.warning": TextStyle(foreground: .indexed(203), bold: true, reverse: true),
         "feed.type": TextStyle(foreground: .indexed(245)),
         "feed.type.show": TextStyle(foreground: .indexed(39)),
         "feed.type.hold": TextStyle(foreground: .indexed(214)),

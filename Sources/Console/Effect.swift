@@ -25,7 +25,7 @@ public enum Effect: Hashable, Sendable {
 public enum Action: Sendable {
     case key(Key)
     /// New read models; `notices` are the bus's retries, failures and skips, shown in the feed.
-    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord], notices: [EventBus.Notice] = [])
+    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord], notices: [EventBus.Notice] = [], health: BusHealth = BusHealth())
     case tick(Date)
     case commandSucceeded(String)
     case commandFailed(String)

@@ -21,7 +21,7 @@ public enum Reducer {
             state.loadedMaps = [show: sections]
             if state.loadingMap == show { state.loadingMap = nil }
             return []
-        case .modelsUpdated(let models, let head, let lag, let failures, let notices):
+        case .modelsUpdated(let models, let head, let lag, let failures, let notices, let health):
             // The highlighted show stays highlighted when the list reorders (an approval moves it).
             let highlighted = state.shows.selected.flatMap { state.orderedShows.indices.contains($0) ? state.orderedShows[$0].id : nil }
             state.models = models
@@ -30,6 +30,7 @@ public enum Reducer {
             state.head = head
             state.lag = lag
             state.failures = failures
+            state.health = health
             if state.show == nil || state.currentShow == nil { state.show = AppState.busiestOnSale(models) }
             clampCursor(&state)
             return []

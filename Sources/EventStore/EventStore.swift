@@ -83,6 +83,8 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
     case readOnly(path: String)
     case busy(path: String)
     case full(path: String)
+    case inUse(path: String)
+    case filesChanged(path: String, detail: String)
     case storage(String)
 
     public var description: String {
@@ -107,6 +109,10 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(path) is locked by another process for too long; try again, or find the process holding it"
         case .full(let path):
             "\(path) cannot grow: the disk or the store's size limit is full; free space and try again. Nothing was written"
+        case .inUse(let path):
+            "\(path) is open in another Marquee process (a console, a simulator); it was left untouched. Quit that process first, or choose another --db path"
+        case .filesChanged(let path, let detail):
+            "\(path) changed under this process (\(detail)); stopped so that nothing more is written into a file that is gone. Check the store with `marquee replay --db \(path) --verify` and start again"
         case .storage(let detail):
             "store error: \(detail)"
         }

@@ -4,7 +4,8 @@ import GRDB
 extension SQLiteEventStore {
     public func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] {
         guard !requests.isEmpty else { return [] }
-        return try guarded {
+        try checkFiles()
+        let results = try guarded {
             try database.writeWithoutTransaction { db in
                 var results: [Result<AppendOutcome, EventStoreError>] = []
                 results.reserveCapacity(requests.count)
@@ -36,6 +37,10 @@ extension SQLiteEventStore {
                 return results
             }
         }
+        // Written into a log file that is no longer the store's: nothing here is durable, so
+        // nothing is acknowledged.
+        try checkFiles()
+        return results
     }
 
     private static func appendOne(_ request: AppendRequest, _ db: Database, checking: Bool) throws -> Result<AppendOutcome, EventStoreError> {

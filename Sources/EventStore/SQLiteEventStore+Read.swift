@@ -25,7 +25,8 @@ extension SQLiteEventStore {
     }
 
     public func headPosition() throws(EventStoreError) -> Int64 {
-        try guarded { try database.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") ?? 0 } }
+        try checkFiles()
+        return try guarded { try database.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") ?? 0 } }
     }
 
     public func version(of stream: String) throws(EventStoreError) -> Int64 {

@@ -13,6 +13,8 @@ public final class SQLiteEventStore: EventStore {
     public let database: DatabasePool
     /// Deliberate defects in force for this store (tests only; always empty in a normal run).
     let faults = Faults.active
+    /// This process's hold on the store's files: the shared lock, and their identities.
+    let files: StoreFileGuard
 
     /// Opens the store at `path`, creating it (mode 0600) when `create` is true and not `readOnly`.
     ///
@@ -27,6 +29,7 @@ public final class SQLiteEventStore: EventStore {
             let started = Date()
             do {
                 database = try Self.connect(path, readOnly: readOnly, create: create, busyTimeout: busyTimeout, inspecting: !faults.contains(.acceptForeignFile))
+                files = StoreFileGuard(path: path, watchLog: !readOnly)
                 return
             } catch .busy(let busyPath) {
                 // A busy that waited out the timeout is a real lock held by someone: report it.
@@ -178,6 +181,20 @@ public final class SQLiteEventStore: EventStore {
         case .SQLITE_CANTOPEN: return .storage("cannot open \(path): \(error.message ?? "unknown reason")")
         default: return .storage("\(path): \(error.message ?? error.description)")
         }
+    }
+
+    /// Deletes the store at `path` with its `-wal` and `-shm` files, refusing when another
+    /// process has it open; a file that is not a Marquee store is refused and left untouched.
+    public static func remove(path: String) throws(EventStoreError) {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        // Proves it is a Marquee store; closed again before the exclusive lock is tried.
+        _ = try SQLiteEventStore(path: path, readOnly: true)
+        try StoreFileGuard.remove(path: path)
+    }
+
+    /// Throws when the store's files were deleted or replaced under this process.
+    func checkFiles() throws(EventStoreError) {
+        if let change = files.change() { throw .filesChanged(path: path, detail: change) }
     }
 
     func guarded<T>(_ body: () throws -> T) throws(EventStoreError) -> T {

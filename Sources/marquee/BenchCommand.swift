@@ -60,14 +60,14 @@ extension Marquee {
                 bar.finish()
                 fail("the benchmark could not run: \(error)")
             }
-            print(json ? Self.json(rows) : Self.table(rows))
+            Output.exact(json ? Self.json(rows) : Self.table(rows))
         }
 
         /// The child side of P3/P6: the console's start-up on `path`, reported as one JSON line.
         static func probe(_ path: String, keys: Int, started: UInt64) async throws {
             let result = try await ConsoleProbe.run(path: path, keys: keys, started: started)
             let latencies = result.keyToFrameMilliseconds.map { String($0) }.joined(separator: ",")
-            print("{\"firstFrameMs\":\(result.firstFrameMilliseconds),\"keyToFrameMs\":[\(latencies)],\"eventsPerSecond\":\(result.eventsPerSecondDuringKeys),\"peakKB\":\(result.peakResidentKilobytes)}")
+            Output.exact("{\"firstFrameMs\":\(result.firstFrameMilliseconds),\"keyToFrameMs\":[\(latencies)],\"eventsPerSecond\":\(result.eventsPerSecondDuringKeys),\"peakKB\":\(result.peakResidentKilobytes)}")
         }
 
         /// `--generate N --db PATH`: builds the store and says what it holds.
@@ -79,7 +79,7 @@ extension Marquee {
                     bar.update(done: done, total: total, started: started)
                 }
                 bar.finish()
-                print("\(path): \(report.events) events, \(report.shows) shows, \(report.reservations) reservations, read models built, in \(String(format: "%.1f", report.seconds)) s")
+                Output.say("\(path): \(report.events) events, \(report.shows) shows, \(report.reservations) reservations, read models built, in \(String(format: "%.1f", report.seconds)) s")
             } catch {
                 bar.finish()
                 fail("cannot generate the store: \(error)")

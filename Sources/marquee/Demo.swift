@@ -53,15 +53,14 @@ extension Marquee {
             logger.info("demo closed: \(summary.buyers) buyers, \(summary.commands) commands, \(summary.refusals) refused, \(summary.failures) failed")
         }
 
-        /// Deletes the demo store, but only if it is a Marquee store (never someone's other file).
+        /// Deletes the demo store, but only if it is a Marquee store (never someone's other file)
+        /// that no other process has open.
         private func removeStore() {
-            guard FileManager.default.fileExists(atPath: store.db) else { return }
             do {
-                _ = try SQLiteEventStore(path: store.db, readOnly: true)
+                try SQLiteEventStore.remove(path: store.db)
             } catch {
                 fail("--fresh would delete \(store.db), but: \(error.description)")
             }
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.db + suffix) }
         }
     }
 }

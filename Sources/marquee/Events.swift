@@ -1,7 +1,9 @@
 import ArgumentParser
 import BoxOffice
+import TerminalUI
 import EventStore
 import Foundation
+import Ticketing
 
 extension Marquee {
     struct Events: AsyncParsableCommand {
@@ -17,6 +19,14 @@ extension Marquee {
         @Flag(help: "Keep printing new events until interrupted.") var follow = false
         @Flag(help: "One JSON object per line on standard output.") var json = false
 
+        func validate() throws {
+            if let type, !Self.knownTypes.contains(type) {
+                throw ValidationError("no event type \"\(Output.readable(type))\": types are \(Self.knownTypes.sorted().joined(separator: ", "))")
+            }
+        }
+
+        static let knownTypes = Set(DomainEvent.payloadTypes.map { DomainEvent.typeName(of: $0) })
+
         func run() async throws {
             let events = store.openForReading()
             var after = max(from, 1) - 1
@@ -26,7 +36,7 @@ extension Marquee {
                 var text = ""
                 for event in batch where matches(event) { text += (json ? Self.json(event) : Self.line(event)) + "\n" }
                 // Unbuffered, so a follower (`| grep`, a test) sees each event as it arrives.
-                FileHandle.standardOutput.write(Data(text.utf8))
+                Output.raw(text)
                 if let last = batch.last { after = last.position }
                 if batch.count == 1000 { continue }
                 guard follow else { return }
@@ -49,7 +59,7 @@ extension Marquee {
 
         static func line(_ event: RecordedEvent) -> String {
             let summary = (try? EventCodec().decode(event)).map(EventFeed.summary(of:)) ?? String(decoding: event.payload.prefix(80), as: UTF8.self)
-            return "#\(event.position)  \(Timestamp.string(event.recordedAt))  \(event.streamId)  \(event.type)  \(summary)  · \(event.metadata.actor ?? "?")"
+            return sanitize("#\(event.position)  \(Timestamp.string(event.recordedAt))  \(event.streamId)  \(event.type)  \(summary)  · \(event.metadata.actor ?? "?")")
         }
     }
 }

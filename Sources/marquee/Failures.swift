@@ -21,10 +21,10 @@ extension Marquee {
             func run() async throws {
                 let records: [FailureRecord]
                 do { records = try store.openForReading().failures(includeResolved: all) } catch { fail(error.description) }
-                if records.isEmpty { print(all ? "no failures recorded" : "no open failures") }
+                if records.isEmpty { Output.say(all ? "no failures recorded" : "no open failures") }
                 for f in records {
                     let resolved = f.resolvedAt.map { " — \(f.resolution ?? "resolved") at \(Timestamp.string($0))" } ?? ""
-                    print("[\(f.id)] \(f.subscriber) stopped at #\(f.position) (\(f.eventType)) after \(f.attempts) attempts: \(f.error)\(resolved)")
+                    Output.say("[\(f.id)] \(f.subscriber) stopped at #\(f.position) (\(f.eventType)) after \(f.attempts) attempts: \(f.error)\(resolved)")
                 }
             }
         }
@@ -38,7 +38,7 @@ extension Marquee {
                 let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
                 do { try events.resolveFailure(id: id, resolution: "retried", at: Date()) } catch { fail(error.description) }
-                print("retrying \(record.subscriber) at #\(record.position)")
+                Output.say("retrying \(record.subscriber) at #\(record.position)")
             }
         }
 
@@ -51,7 +51,7 @@ extension Marquee {
                 let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
                 do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: Date()) } catch { fail(error.description) }
-                print("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
+                Output.say("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
             }
         }
     }
@@ -63,7 +63,7 @@ private func openRecord(_ store: SQLiteEventStore, _ id: Int64) throws -> Failur
     do { open = try store.failures(includeResolved: false) } catch { fail(error.description) }
     guard let record = open.first(where: { $0.id == id }) else {
         let ids = open.map { String($0.id) }
-        FileHandle.standardError.write(Data("marquee: no open failure \(id); \(ids.isEmpty ? "there are no open failures" : "open failures: \(ids.joined(separator: ", "))")\n".utf8))
+        Output.complain("no open failure \(id); \(ids.isEmpty ? "there are no open failures" : "open failures: \(ids.joined(separator: ", "))")")
         throw ExitCode(1)
     }
     return record

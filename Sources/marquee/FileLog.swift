@@ -29,20 +29,80 @@ struct FileLogHandler: LogHandler {
 }
 
 /// An append-only log file shared by every logger of the process.
+///
+/// - Important: opened with `O_APPEND` and written a whole line per `write(2)`, so several
+///   processes sharing one log never write over each other's lines, and a log never writes at
+///   an offset of its own into a file that something else is growing.
 final class FileLog: Sendable {
-    private let handle: Mutex<FileHandle?>
+    private let descriptor: Int32
 
-    init(path: String) {
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        let handle = FileHandle(forWritingAtPath: path)
-        _ = try? handle?.seekToEnd()
-        self.handle = Mutex(handle)
+    init(path: String) throws(LogPathError) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        self.descriptor = descriptor
     }
 
+    deinit { close(descriptor) }
+
     func write(_ line: String) {
-        handle.withLock { _ = try? $0?.write(contentsOf: Data(line.utf8)) }
+        let bytes = Array(line.utf8)
+        // A log line that cannot be written (a full disk) must not stop the box office; the
+        // store reports its own write failures where an operator sees them.
+        _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Why a log path is refused.
+enum LogPathError: Error, CustomStringConvertible {
+    case storeFile(path: String, store: String)
+    case sqliteFile(path: String)
+    case cannotOpen(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .storeFile(let path, let store):
+            "--log \(path) is the store \(store) or one of its files; writing a log there would damage the store. Pass a .log path, or leave --log out"
+        case .sqliteFile(let path):
+            "--log \(path) is a SQLite database; writing a log there would damage it. Pass a .log path, or leave --log out"
+        case .cannotOpen(let path, let reason):
+            "cannot write the log \(path): \(reason); pass --log PATH"
+        }
+    }
+
+    /// Refuses a log path that is the store, its `-wal`/`-shm`/`-journal` files, or any SQLite file.
+    static func check(log: String, store: String) throws(LogPathError) {
+        let logPath = canonical(log)
+        for suffix in ["", "-wal", "-shm", "-journal"] where logPath == canonical(store + suffix) {
+            throw .storeFile(path: log, store: store)
+        }
+        if isSQLite(log) { throw .sqliteFile(path: log) }
+        for suffix in ["-wal", "-shm", "-journal"] where log.hasSuffix(suffix) {
+            if isSQLite(String(log.dropLast(suffix.count))) { throw .sqliteFile(path: log) }
+        }
+    }
+
+    /// The absolute path with symbolic links resolved (the path as given when it does not exist yet).
+    private static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let folder = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        if let resolved = realpath(absolute, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        if let resolved = realpath(folder, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved) + "/" + name
+        }
+        return absolute
+    }
+
+    /// Whether the file starts with SQLite's header.
+    private static func isSQLite(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\u{0}".utf8)
     }
 }
 
@@ -54,7 +114,13 @@ func startLogging(store: StoreOptions) -> Logger {
     if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
         fail("cannot write the log \(path): its folder does not exist; pass --log PATH")
     }
-    let file = FileLog(path: path)
+    let file: FileLog
+    do {
+        try LogPathError.check(log: path, store: store.db)
+        file = try FileLog(path: path)
+    } catch {
+        fail(error.description)
+    }
     LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: file) }
     return Logger(label: "marquee")
 }

@@ -20,6 +20,7 @@ struct Marquee: AsyncParsableCommand {
         // (writer, bus, saga, curses threads and the pool) that holds memory nobody uses.
         // Two arenas keep a console's resident memory down without slowing it.
         limitMallocArenas(2)
+        Output.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -33,10 +34,10 @@ struct Marquee: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                print(message)
+                Output.exact(message)
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Output.rawError(Output.readable(message) + "\n")
             // ArgumentParser uses 64 for usage errors; Marquee's contract says 2.
             Foundation.exit(2)
         }

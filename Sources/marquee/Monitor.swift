@@ -24,9 +24,11 @@ extension Marquee {
                 do { report = try MonitorReport.make(store: events, now: Date()) } catch { fail(error.description) }
                 let text = json ? Self.json(report) : render(report)
                 if watch && !json && isatty(STDOUT_FILENO) == 1 {
-                    FileHandle.standardOutput.write(Data(("\u{1B}[H\u{1B}[2J" + text + "\n").utf8))
+                    Output.raw("\u{1B}[H\u{1B}[2J" + Output.readable(text) + "\n")
+                } else if json {
+                    Output.exact(text)
                 } else {
-                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+                    Output.say(text)
                 }
                 guard watch else { return }
                 try await Task.sleep(for: .seconds(1))

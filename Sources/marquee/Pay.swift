@@ -34,24 +34,24 @@ extension Marquee {
             do throws(BoxOfficeError) {
                 _ = try await runtime.box.execute(.requestPayment(id, method: .boxOffice), CommandContext(actor: store.actor))
             } catch {
-                FileHandle.standardError.write(Data("marquee: \(error.description)\n".utf8))
+                Output.complain(error.description)
                 throw ExitCode(error.isRefusal ? 1 : 2)
             }
             let deadline = Date().addingTimeInterval(wait)
             while Date() < deadline {
                 let types = (try? events.read(stream: StreamRef.reservation(id).name).map(\.type)) ?? []
                 if types.contains("ReservationConfirmed") {
-                    print("paid: \(id) is confirmed")
+                    Output.say("paid: \(id) is confirmed")
                     return
                 }
                 if types.contains("ReservationCompensated") || types.contains("ReservationExpired") {
                     let reason = types.contains("ReservationExpired") ? "the hold expired first" : "the payment was declined"
-                    FileHandle.standardError.write(Data("marquee: \(id) was not paid: \(reason); its seats are back on sale\n".utf8))
+                    Output.complain("\(id) was not paid: \(reason); its seats are back on sale")
                     throw ExitCode(1)
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            print("payment requested for \(id); a running console or simulator will settle it")
+            Output.say("payment requested for \(id); a running console or simulator will settle it")
         }
     }
 }

@@ -44,12 +44,12 @@ extension Marquee {
             for report in reports {
                 switch mode {
                 case .write:
-                    print("\(report.projection): \(plural(report.rows, "row")) from \(plural(Int(report.events), "event")), checkpoint #\(report.checkpoint)")
+                    Output.say("\(report.projection): \(plural(report.rows, "row")) from \(plural(Int(report.events), "event")), checkpoint #\(report.checkpoint)")
                 case .dryRun:
-                    print("\(report.projection): would insert \(report.inserted), update \(report.updated), delete \(report.deleted) of \(plural(report.liveRows, "row"))")
+                    Output.say("\(report.projection): would insert \(report.inserted), update \(report.updated), delete \(report.deleted) of \(plural(report.liveRows, "row"))")
                 case .verify:
                     let verdict = report.matches ? "matches" : "DIFFERS (\(report.inserted) missing, \(report.updated) changed, \(report.deleted) extra; first keys: \(report.differingKeys.joined(separator: ", ")))"
-                    print("\(report.projection): \(verdict) at #\(report.checkpoint), \(plural(report.rows, "row"))")
+                    Output.say("\(report.projection): \(verdict) at #\(report.checkpoint), \(plural(report.rows, "row"))")
                 }
             }
             if mode == .verify, reports.contains(where: { !$0.matches }) { throw ExitCode(1) }
@@ -100,14 +100,14 @@ final class ProgressReporter {
         if isTerminal {
             let filled = Int((fraction * 30).rounded())
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
-            FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))% \(text.prefix(80))\u{1B}[K".utf8))
+            Output.rawError("\r\(label) \(bar) \(Int(fraction * 100))% \(Output.readable(String(text.prefix(80))))\u{1B}[K")
             drew = true
         } else if let line {
-            FileHandle.standardError.write(Data("\(label): \(line)\n".utf8))
+            Output.rawError(Output.readable("\(label): \(line)") + "\n")
         }
     }
 
     func finish() {
-        if drew { FileHandle.standardError.write(Data("\n".utf8)) }
+        if drew { Output.rawError("\n") }
     }
 }

@@ -27,11 +27,11 @@ extension Marquee {
                         + "\"blocked\":\(totals.blocked),\"revenueMinor\":\(sales?.revenueMinor ?? 0),\"currency\":\(JSONText.quoted(sales?.currency))}")
                 } else {
                     let revenue = sales.map { Money(minor: $0.revenueMinor, currency: $0.currency).description } ?? "-"
-                    print("\(show.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \(show.status.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                    Output.say("\(show.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \(show.status.padding(toLength: 12, withPad: " ", startingAt: 0)) "
                         + "free \(totals.available) · held \(totals.held) · sold \(totals.sold) · blocked \(totals.blocked) · \(revenue)  \(show.name)")
                 }
             }
-            if json { print("[" + objects.joined(separator: ",") + "]") } else if models.shows.isEmpty { print("no shows yet") }
+            if json { Output.exact("[" + objects.joined(separator: ",") + "]") } else if models.shows.isEmpty { Output.say("no shows yet") }
         }
     }
 
@@ -57,13 +57,13 @@ extension Marquee {
                         + "\"heldAt\":\(JSONText.quoted(Timestamp.string(hold.heldAt))),\"expiresAt\":\(JSONText.quoted(Timestamp.string(hold.expiresAt))),"
                         + "\"secondsLeft\":\(max(0, Int(hold.expiresAt.timeIntervalSince(now))))}"
                 }
-                print("[" + objects.joined(separator: ",") + "]")
+                Output.exact("[" + objects.joined(separator: ",") + "]")
                 return
             }
-            if holds.isEmpty { print("no active holds") }
+            if holds.isEmpty { Output.say("no active holds") }
             for hold in holds {
                 let left = max(0, Int(hold.expiresAt.timeIntervalSince(now)))
-                print("\(hold.reservationId)  \(hold.showId)  \(hold.seats.joined(separator: ","))  \(hold.amount)  \(left / 60):\(String(format: "%02d", left % 60)) left  \(sanitize(hold.customer))")
+                Output.say("\(hold.reservationId)  \(hold.showId)  \(hold.seats.joined(separator: ","))  \(hold.amount)  \(left / 60):\(String(format: "%02d", left % 60)) left  \(hold.customer)")
             }
         }
     }

@@ -22,7 +22,7 @@ extension Marquee {
         @Option(help: ArgumentHelp("When seeding, put every demo show in this venue: a name from demo/venues or a path.", valueName: "name|path")) var venue: String?
 
         func validate() throws {
-            guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be between 0 and 86400 seconds") }
+            guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be more than 0 and at most 86400 seconds (one day)") }
             if let speed, !StoreClock.speeds.contains(speed) { throw ValidationError("--speed must be between 1 and 60") }
         }
 
@@ -33,7 +33,8 @@ extension Marquee {
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
             let started = Date()
             session.buyers.runContinuously()
-            await waitOrInterrupt(seconds: duration)
+            // A store that fails commands (a full disk, files deleted underneath) ends the run at once.
+            await waitOrInterrupt(seconds: duration) { session.buyers.summary.storeErrors > 0 }
             await session.buyers.stopAndWait()
             session.runtime.shutdown()
             let elapsed = Date().timeIntervalSince(started)
@@ -42,11 +43,15 @@ extension Marquee {
             let events = head - startHead
             let lag = session.runtime.bus.statuses.map(\.lag).max() ?? 0
             logger.info("simulate: \(summary.buyers) buyers, \(summary.commands) commands, \(summary.refusals) refused, \(events) events")
-            print("""
+            Output.say("""
                 simulated \(session.scenario.name) at ×\(StoreClockError.format(session.clock.speed)) for \(String(format: "%.1f", elapsed)) s: \
                 \(summary.buyers) buyers, \(summary.commands) commands (\(summary.refusals) refused, \(summary.failures) failed\(summary.failures > 0 ? ", \(summary.conflicts) of them conflicts" : "")), \
                 \(events) events (\(Int(Double(events) / max(elapsed, 0.001))) events/s); projections at #\(head), lag \(lag)
                 """)
+            if summary.storeErrors > 0 {
+                logger.error("simulate: \(summary.storeErrors) commands failed on store errors: \(summary.lastStoreError ?? "")")
+                fail("\(summary.storeErrors) of \(summary.commands) commands failed because the store could not take them: \(summary.lastStoreError ?? "store error")")
+            }
         }
     }
 }
@@ -97,12 +102,12 @@ struct Session {
 }
 
 /// Sleeps for `seconds`, returning early on SIGINT or SIGTERM.
-func waitOrInterrupt(seconds: Double) async {
+func waitOrInterrupt(seconds: Double, until stop: () -> Bool = { false }) async {
     let interrupted = InterruptFlag()
     let signals = SignalWatcher { interrupted.set() }
     defer { signals.cancel() }
     let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline, !interrupted.isSet {
+    while Date() < deadline, !interrupted.isSet, !stop() {
         try? await Task.sleep(for: .milliseconds(50))
     }
 }

@@ -21,8 +21,35 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Log file for long-running commands. Default: beside the store (marquee-demo.log).", valueName: "path"))
     var log: String?
 
+    /// The longest operator name, as for customers.
+    static let maximumOperatorLength = 80
+
+    func validate() throws {
+        if let operatorName {
+            let trimmed = operatorName.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { throw ValidationError("--operator is empty: give a name of 1–\(Self.maximumOperatorLength) characters, or leave it out to use your login name") }
+            if trimmed.count > Self.maximumOperatorLength {
+                throw ValidationError("--operator is \(trimmed.count) characters long: give a name of 1–\(Self.maximumOperatorLength) characters")
+            }
+            if trimmed.unicodeScalars.contains(where: Self.isControl) {
+                throw ValidationError("--operator contains control characters (escape, newline, bidi overrides…): give a printable name of 1–\(Self.maximumOperatorLength) characters")
+            }
+        }
+        if let log {
+            do { try LogPathError.check(log: log, store: db) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// C0 and C1 controls, DEL, and the bidi controls that can reorder a line on screen.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+
     var actor: String {
-        if let operatorName, !operatorName.isEmpty { return operatorName }
+        if let operatorName, !operatorName.isEmpty { return operatorName.trimmingCharacters(in: .whitespaces) }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return ProcessInfo.processInfo.environment["USER"] ?? "operator"
     }
@@ -66,9 +93,9 @@ struct StoreOptions: ParsableArguments {
         defer { box.close() }
         do throws(BoxOfficeError) {
             let result = try await command(box, CommandContext(actor: actor))
-            print(result.duplicate ? "already done (positions \(result.positions.map(String.init).joined(separator: ", ")))" : describe(result))
+            Output.say(result.duplicate ? "already done (positions \(result.positions.map(String.init).joined(separator: ", ")))" : describe(result))
         } catch {
-            FileHandle.standardError.write(Data("marquee: \(error.description)\(nearby(error, box.store))\n".utf8))
+            Output.complain("\(error.description)\(nearby(error, box.store))")
             throw ExitCode(error.isRefusal ? 1 : 2)
         }
     }
@@ -84,7 +111,7 @@ struct StoreOptions: ParsableArguments {
 
 /// Prints `message` to standard error and exits 2 (bad invocation or environment).
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("marquee: \(message)\n".utf8))
+    Output.complain(message)
     exit(2)
 }
 

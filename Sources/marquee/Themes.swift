@@ -19,11 +19,11 @@ extension Marquee {
             let names = ThemeLoader.available(in: folder)
             if let check {
                 do { _ = try ConsoleTheme.load(check, folder: folder) } catch { fail(error.description) }
-                print("\(check): ok")
+                Output.say("\(check): ok")
                 return
             }
             guard let preview else {
-                for name in names { print(name) }
+                for name in names { Output.say(name) }
                 return
             }
             do { _ = try ConsoleTheme.load(preview, folder: folder) } catch { fail(error.description) }

@@ -29,11 +29,11 @@ private func newStore(_ path: String) -> SQLiteEventStore {
 
 private func report(_ violations: [String], _ label: String) -> Bool {
     if violations.isEmpty {
-        print("  ✓ \(label)")
+        Output.say("  ✓ \(label)")
         return true
     }
-    print("  ✗ \(label): \(violations.count) violation(s)")
-    for line in violations.prefix(10) { print("      \(line)") }
+    Output.say("  ✗ \(label): \(violations.count) violation(s)")
+    for line in violations.prefix(10) { Output.say("      \(line)") }
     return false
 }
 
@@ -76,7 +76,7 @@ extension Marquee.Torture {
             } catch {
                 fail("cannot create the race show: \(error)")
             }
-            print("R1 race: \(processes) processes × \(attempts) attempts on one \(seats)-seat show (\(db))")
+            Output.say("R1 race: \(processes) processes × \(attempts) attempts on one \(seats)-seat show (\(db))")
             let workers = try (0..<processes).map { index in
                 try Worker(["torture", "race-worker", "--db", db, "--attempts", String(attempts), "--seats", String(seats), "--seed", String(index + 1)])
             }
@@ -97,13 +97,13 @@ extension Marquee.Torture {
                 total.cancelled += summary.cancelled
             }
             let elapsed = Date().timeIntervalSince(started)
-            print("  \(total.attempts) attempts in \(String(format: "%.1f", elapsed)) s: \(total.held) held, \(total.refused) refused (taken or sold out), "
+            Output.say("  \(total.attempts) attempts in \(String(format: "%.1f", elapsed)) s: \(total.held) held, \(total.refused) refused (taken or sold out), "
                 + "\(total.conflicts) gave up after conflicts, \(total.otherFailures) other failures; \(total.paid) paid, \(total.cancelled) cancelled")
             var ok = report(broken, "every worker finished")
             do {
                 try catchUp(store, speed: nil)
                 let events = try store.headPosition()
-                print("  log: \(events) events")
+                Output.say("  log: \(events) events")
                 ok = report(try LogAudit.doubleBooking(in: store), "no seat held or sold by two reservations; held + sold ≤ \(seats) at every position") && ok
                 ok = report(try LogAudit.duplicates(in: store), "no step recorded twice") && ok
                 ok = report(try LogAudit.readModels(in: store), "read models equal a rebuild") && ok
@@ -143,7 +143,7 @@ extension Marquee.Torture {
             guard DemoCatalog.locate() != nil else { fail(DemoError.missingFolder.description) }
             let acknowledgements = db + ".acks"
             try? FileManager.default.removeItem(atPath: acknowledgements)
-            print("R2 crash: \(kills) kills -9 at random instants up to \(maxDelay) ms (\(db))")
+            Output.say("R2 crash: \(kills) kills -9 at random instants up to \(maxDelay) ms (\(db))")
             var random = SplitMix64(seed: seed)
             var ok = true
             var killedBeforeFirstAck = 0
@@ -166,13 +166,13 @@ extension Marquee.Torture {
                     ok = report(["after kill \(round): \(error)"], "the store opens after a kill") && ok
                 }
                 if round % 10 == 0 || round == kills {
-                    print("  \(round)/\(kills) kills, \(acknowledged) commands acknowledged, head #\((try? store.headPosition()) ?? 0)")
+                    Output.say("  \(round)/\(kills) kills, \(acknowledged) commands acknowledged, head #\((try? store.headPosition()) ?? 0)")
                 }
             }
             do {
                 try catchUp(store, speed: nil)
                 let acknowledged = Self.acknowledged(acknowledgements)
-                print("  \(kills) kills (\(killedBeforeFirstAck) before the round's first acknowledgement); \(acknowledged.count) commands acknowledged; log: \(try store.headPosition()) events")
+                Output.say("  \(kills) kills (\(killedBeforeFirstAck) before the round's first acknowledgement); \(acknowledged.count) commands acknowledged; log: \(try store.headPosition()) events")
                 ok = report(try LogAudit.missing(acknowledged: acknowledged, in: store), "every acknowledged command is in the log") && ok
                 ok = report(try LogAudit.duplicates(in: store), "no event duplicated (no step recorded twice)") && ok
                 ok = report(try LogAudit.doubleBooking(in: store), "no seat held or sold twice") && ok
@@ -211,7 +211,7 @@ extension Marquee.Torture {
             let summary = await TortureWorkers.race(runtime: runtime, attempts: attempts, seats: seats, seed: seed)
             runtime.shutdown()
             let encoder = JSONEncoder()
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            Output.exact(String(decoding: try encoder.encode(summary), as: UTF8.self))
         }
     }
 

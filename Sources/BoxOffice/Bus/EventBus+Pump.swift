@@ -4,18 +4,27 @@ import Foundation
 extension EventBus {
     /// One pass: feeds every ready subscriber the events after its checkpoint, in batches,
     /// until all have caught up or stopped. Returns whether any subscriber advanced.
+    ///
+    /// Listeners hear of every change a reader shows, not only of progress: a subscriber that
+    /// stopped or backs off, a head that moved past a stuck subscriber, a store that cannot be read.
     @discardableResult
     func pump() -> Bool {
         pumpLock.lock()
         var advanced = false
         defer {
             if advanced { for slot in slots { slot.subscriber.caughtUp() } }
-            publish()
+            let changed = publish()
             pumpLock.unlock()
-            if advanced { announce() }
+            if advanced || changed { announce() }
         }
-        guard let current = try? store.headPosition() else { return false }
-        head = current
+        do {
+            head = try store.headPosition()
+            openFailures = try store.failures(includeResolved: false)
+            problem = nil
+        } catch {
+            problem = error.description
+            return false
+        }
         adoptExternalResolutions()
         while true {
             let now = clock.now()
@@ -49,6 +58,7 @@ extension EventBus {
                 try slot.subscriber.commit(through: handled)
                 slot.checkpoint = handled
                 slot.uncommitted = nil
+                if slot.attempts > 0, failure == nil { recovered(slot) }
             } catch {
                 slot.uncommitted = handled
                 failed(slot, position: handled, type: "(commit)", error: error, now)
@@ -83,7 +93,18 @@ extension EventBus {
                 subscriber: slot.subscriber.name, position: position, eventType: type, error: text,
                 attempts: slot.attempts, firstAttemptAt: slot.firstAttemptAt, lastAttemptAt: now
             )
-            let saved = (try? store.recordFailure(record)) ?? record
+            let saved: FailureRecord
+            do {
+                saved = try store.recordFailure(record)
+            } catch {
+                // Stopping without a record would leave nothing an operator could retry or
+                // skip: keep trying (the store refuses writes now, e.g. a full disk) and say so.
+                let next = Timestamp.rounded(now.addingTimeInterval(min(policy.delay(after: slot.attempts), Self.unrecordedRetryCap)))
+                let why = "\(text); the failure could not be recorded either (\(error)), so it keeps retrying until the store takes writes again"
+                slot.state = .retrying(attempt: slot.attempts, next: next, error: why)
+                note(slot.subscriber.name, "attempt \(slot.attempts) at #\(position) failed: \(why)")
+                return
+            }
             slot.openFailure = saved.id
             slot.state = .stopped(position: position, failureId: saved.id, error: text)
             note(slot.subscriber.name, "stopped at #\(position) (\(type)) after \(slot.attempts) attempts: \(text)")

@@ -101,7 +101,14 @@ public final class EventBus: @unchecked Sendable {
     private var wake = false
     private var stopped = false
     private var thread: Thread?
-    private let published = Mutex((statuses: [Status](), notices: [Notice](), head: Int64(0)))
+    private let published = Mutex((statuses: [Status](), notices: [Notice](), head: Int64(0), problem: String?.none, noticeCount: 0, failures: [FailureRecord]()))
+    /// Open failure records of every process on the store, as of the last pass; guarded by `pumpLock`.
+    var openFailures: [FailureRecord] = []
+    /// Why the bus cannot read the store right now (nil while it can); guarded by `pumpLock`.
+    var problem: String?
+    /// The most a subscriber that cannot even record its failure waits between attempts, so it
+    /// catches up soon after the store takes writes again.
+    static let unrecordedRetryCap: TimeInterval = 5
     private let listeners = Mutex([@Sendable () -> Void]())
 
     public init(
@@ -200,6 +207,10 @@ public final class EventBus: @unchecked Sendable {
     public var statuses: [Status] { published.withLock { $0.statuses } }
     public var notices: [Notice] { published.withLock { $0.notices } }
     public var headPosition: Int64 { published.withLock { $0.head } }
+    /// Open failure records on the store (this process's subscribers and every other's), as of the last pass.
+    public var failures: [FailureRecord] { published.withLock { $0.failures } }
+    /// Why the bus cannot read the store (a deleted file, a damaged page), or nil.
+    public var storeProblem: String? { published.withLock { $0.problem } }
 
     private func caughtUp(to target: Int64) -> Bool {
         statuses.allSatisfy { $0.checkpoint >= target || $0.state != .running }
@@ -217,17 +228,31 @@ public final class EventBus: @unchecked Sendable {
         }
     }
 
-    func publish() {
+    /// Publishes the subscribers' state; returns whether anything a reader shows changed
+    /// (a checkpoint, the head, a state, a notice, a store problem).
+    @discardableResult
+    func publish() -> Bool {
         let statuses = slots.map {
             Status(name: $0.subscriber.name, checkpoint: $0.checkpoint, lag: max(0, head - $0.checkpoint), state: $0.state)
         }
-        published.withLock { $0.statuses = statuses; $0.head = head }
+        return published.withLock { state in
+            let changed = state.statuses != statuses || state.head != head || state.problem != problem
+                || state.noticeCount != state.notices.count || state.failures != openFailures
+            state.statuses = statuses
+            state.head = head
+            state.problem = problem
+            state.failures = openFailures
+            state.noticeCount = state.notices.count
+            return changed
+        }
     }
 
     func note(_ subscriber: String, _ message: String) {
         let notice = Notice(at: clock.now(), subscriber: subscriber, message: message)
         published.withLock { state in
             state.notices.append(notice)
+            // Counted separately: the list is capped, so its length alone cannot tell news.
+            state.noticeCount = -1
             if state.notices.count > 100 { state.notices.removeFirst(state.notices.count - 100) }
         }
     }

@@ -20,6 +20,10 @@ public final class BuyerSimulator: @unchecked Sendable {
         public var failures = 0
         /// Of the failures: commands that lost to other writers more often than the retries allow.
         public var conflicts = 0
+        /// Of the failures: commands the store could not take (a full or read-only disk, files gone).
+        public var storeErrors = 0
+        /// What the store said the last time it failed a command.
+        public var lastStoreError: String?
     }
 
     struct State {
@@ -219,6 +223,10 @@ public final class BuyerSimulator: @unchecked Sendable {
             if case .failure(let error) = result {
                 if error.isRefusal { state.summary.refusals += 1 } else { state.summary.failures += 1 }
                 if case .concurrencyConflict = error { state.summary.conflicts += 1 }
+                if case .store(let problem) = error {
+                    state.summary.storeErrors += 1
+                    state.summary.lastStoreError = problem.description
+                }
             }
         }
     }

@@ -123,10 +123,14 @@ struct HeaderView: Widget {
             left += " ─ \(sanitize(show.name)) · \(sanitize(show.venueName)) · \(show.status == "approved" ? "ON SALE" : Format.status(show.status).uppercased())"
         }
         let speed = state.speed == 1 ? "LIVE" : "LIVE ▶ ×\(state.speed == state.speed.rounded() ? String(Int(state.speed)) : String(state.speed))"
-        let right = "\(speed) ─ #\(state.head) ─ lag \(state.lag) ─ \(Format.clock(state.now, state.timeZone))\(state.readOnly ? " ─ READ-ONLY" : "") "
+        let warning = state.health.headerText.map { "\($0) ─ " } ?? ""
+        let before = "\(speed) ─ #\(state.head) ─ lag \(state.lag) ─ "
+        let after = "\(Format.clock(state.now, state.timeZone))\(state.readOnly ? " ─ READ-ONLY" : "") "
+        let right = before + warning + after
         let rightWidth = CharacterWidth.of(right)
         Label(CharacterWidth.truncate(left, to: max(area.width - rightWidth - 1, 0)), role: "header").render(in: area, into: &buffer)
         let rightArea = Rect(x: max(area.right - rightWidth, area.x), y: area.y, width: min(rightWidth, area.width), height: 1)
-        Label(spans: [(right, state.readOnly ? "header.readonly" : "header.live")]).render(in: rightArea, into: &buffer)
+        let role: StyleRole = state.readOnly ? "header.readonly" : "header.live"
+        Label(spans: [(before, role), (warning, "header.warning"), (after, role)]).render(in: rightArea, into: &buffer)
     }
 }
