@@ -29,6 +29,8 @@ public struct AppState: Sendable {
         case reserve(show: ShowID, seats: [SeatID], customer: TextInputState, error: String?)
         case best(show: ShowID, quantity: TextInputState, section: TextInputState, customer: TextInputState, field: Int, error: String?)
         case cancelHold(reservation: ReservationID, summary: String)
+        /// Closing sales cannot be undone, so it is confirmed like a cancellation.
+        case closeSales(show: ShowID, name: String)
         case cancelShow(show: ShowID, typed: TextInputState, error: String?)
         case filter(TextInputState)
         case details(title: String, lines: [String])
@@ -63,6 +65,9 @@ public struct AppState: Sendable {
     public var height = 40
 
     public var show: ShowID?
+    /// The show the console chose itself (the busiest on sale); while `show` is still that one
+    /// and the operator has pressed no key, the dashboard follows whichever show is busiest.
+    public var autoShow: ShowID?
     public var cursor = SeatCursor()
     public var selection: Set<SeatID> = []
     public var holds = ListState()
@@ -154,9 +159,10 @@ public struct AppState: Sendable {
     /// The show the dashboard opens on: the busiest on sale (most seats taken), else the first.
     public static func busiestOnSale(_ models: ReadModels) -> ShowID? {
         let onSale = models.shows.all.filter { $0.status == "approved" }
+        // Most seats taken; before anything sells, the largest house.
         let busiest = onSale.max { a, b in
             let ta = models.seats.totals(ShowID(a.id)), tb = models.seats.totals(ShowID(b.id))
-            return (ta.held + ta.sold, b.id) < (tb.held + tb.sold, a.id)
+            return (ta.held + ta.sold, a.capacity, b.id) < (tb.held + tb.sold, b.capacity, a.id)
         }
         return (busiest ?? models.shows.all.first).map { ShowID($0.id) }
     }

@@ -45,7 +45,7 @@ extension Reducer {
         case .submit: return [.command(.submitShow(id), done: "submitted \(id) for approval")]
         case .approve: return [.command(.approveShow(id), done: "approved \(id): on sale")]
         case .reopen: return [.command(.reopenShow(id), done: "reopened \(id) as a draft")]
-        case .closeSales: return [.command(.closeSales(id), done: "closed sales for \(id)")]
+        case .closeSales: state.dialog = .closeSales(show: id, name: show.name)
         case .reject: state.dialog = .reject(show: id, reason: TextInputState("", limit: 10_000), error: nil)
         case .cancelShow: state.dialog = .cancelShow(show: id, typed: TextInputState("", limit: 64), error: nil)
         default: break

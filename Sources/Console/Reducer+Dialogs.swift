@@ -85,6 +85,18 @@ extension Reducer {
             }
             return []
 
+        case .closeSales(let show, _):
+            switch key {
+            case .character("y"), .character("Y"):
+                state.dialog = nil
+                return [.command(.closeSales(show), done: "closed sales for \(show)")]
+            case .character("n"), .character("N"):
+                state.dialog = nil
+            default:
+                break
+            }
+            return []
+
         case .cancelShow(let show, var typed, _):
             guard key == .enter else {
                 typed.handle(key)

@@ -31,7 +31,11 @@ public enum Reducer {
             state.lag = lag
             state.failures = failures
             state.health = health
-            if state.show == nil || state.currentShow == nil { state.show = AppState.busiestOnSale(models) }
+            // Until the operator acts, the dashboard follows the busiest show on sale.
+            if (state.autoShow != nil && state.show == state.autoShow) || state.show == nil || state.currentShow == nil {
+                state.show = AppState.busiestOnSale(models)
+                state.autoShow = state.show
+            }
             clampCursor(&state)
             return []
         case .tick(let now):
@@ -56,6 +60,7 @@ public enum Reducer {
                 state.height = height
                 return []
             }
+            state.autoShow = nil
             if state.dialog != nil { return dialogKey(&state, key) }
             if case .mouse(let x, let y) = key { return click(&state, x: x, y: y) }
             guard let (command, writes) = Keymap.command(for: key, on: state.screen, readOnly: state.readOnly) else { return [] }

@@ -37,7 +37,10 @@ extension Command {
         let ids = seats.map(\.id)
         let show = inventory.showId
         let currency = inventory.layout.venue.currency
-        let amount = seats.reduce(Int64(0)) { $0 + $1.price.minor }
+        var total: Money? = .zero(currency)
+        for seat in seats { total = total?.adding(seat.price) }
+        // Only a store written before prices were bounded can hold prices this large.
+        guard let amount = total?.minor else { throw .amountTooLarge(seats: seats.count) }
         let expiresAt = now.addingTimeInterval(max(holdFor, 1))
         return [
             Decided(.inventory(show), .seatsHeld(SeatsHeld(

@@ -11,10 +11,16 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// The highest price a tier may have: 10,000,000.00 in minor units. Twenty seats at this
+    /// price, and the revenue of any realistic history, stay far inside `Int64`.
+    public static let maximumPriceMinor: Int64 = 1_000_000_000
+
     public static func zero(_ currency: String) -> Money { Money(minor: 0, currency: currency) }
 
-    public static func + (lhs: Money, rhs: Money) -> Money {
-        Money(minor: lhs.minor + rhs.minor, currency: lhs.currency)
+    /// The sum, or nil when it does not fit (a decision refuses rather than trap).
+    public func adding(_ other: Money) -> Money? {
+        let (sum, overflow) = minor.addingReportingOverflow(other.minor)
+        return overflow ? nil : Money(minor: sum, currency: currency)
     }
 
     /// `€90.00`, `$12.50`, or `90.00 CHF` for currencies without a symbol here.

@@ -27,6 +27,7 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
     case holdExpired(ReservationID, expiresAt: Date)
     case extensionRefused(ReservationID, why: String)
     case seatsNotBlocked([SeatID])
+    case amountTooLarge(seats: Int)
 
     public static let maximumReasonLength = 500
     public static let maximumQuantity = 20
@@ -79,6 +80,8 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
             "hold \(id) has already expired: reserve again"
         case .extensionRefused(let id, let why):
             "cannot extend hold \(id): \(why)"
+        case .amountTooLarge(let seats):
+            "the price of \(seats) seat\(seats == 1 ? "" : "s") is too large to record: choose fewer seats, or correct the venue's prices (at most \(Money.maximumPriceMinor) minor units a seat)"
         case .seatsNotBlocked(let seats):
             "seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)) \(seats.count == 1 ? "is" : "are") not blocked"
         }

@@ -65,6 +65,9 @@ public struct Venue: Hashable, Sendable, Codable {
         for tier in tiers {
             guard tierIDs.insert(tier.id).inserted else { throw refuse("tier \"\(tier.id)\" is defined twice") }
             guard tier.priceMinor >= 0 else { throw refuse("tier \"\(tier.id)\" has a negative price") }
+            guard tier.priceMinor <= Money.maximumPriceMinor else {
+                throw refuse("tier \"\(tier.id)\" costs \(tier.priceMinor) in minor units; a price is at most \(Money.maximumPriceMinor) (\(Money(minor: Money.maximumPriceMinor, currency: currency)))")
+            }
         }
         guard !sections.isEmpty else { throw refuse("no sections are defined") }
         var sectionNames = Set<String>()

@@ -37,7 +37,8 @@ extension Marquee {
             func run() async throws {
                 let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
-                do { try events.resolveFailure(id: id, resolution: "retried", at: Date()) } catch { fail(error.description) }
+                let now = storeNow(events)
+                do { try events.resolveFailure(id: id, resolution: "retried", at: now) } catch { fail(error.description) }
                 Output.say("retrying \(record.subscriber) at #\(record.position)")
             }
         }
@@ -50,11 +51,17 @@ extension Marquee {
             func run() async throws {
                 let events = store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
-                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: Date()) } catch { fail(error.description) }
+                let now = storeNow(events)
+                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: now) } catch { fail(error.description) }
                 Output.say("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
             }
         }
     }
+}
+
+/// Now on the store's clock (every writer records the store's time), or exit 2.
+private func storeNow(_ store: SQLiteEventStore) -> Date {
+    do { return try StoreClock.attach(store, speed: nil).clock.now() } catch { fail(error.description) }
 }
 
 /// The open failure with this id, or exit 1 naming the open ones.

@@ -18,16 +18,7 @@ extension Marquee {
         func run() async throws {
             guard !store.readOnly else { fail("taking payment writes to the store, and --read-only forbids writes; drop --read-only") }
             let id = ReservationID(reservation)
-            let events: SQLiteEventStore
-            let clock: StoreClock
-            do {
-                events = try SQLiteEventStore(path: store.db, create: false)
-                clock = try StoreClock.attach(events, speed: nil)
-            } catch let error as EventStoreError {
-                fail(error.description)
-            } catch let error as StoreClockError {
-                fail(error.description)
-            }
+            let (events, clock) = store.openWithClock()
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed)
             do { try runtime.start() } catch { fail("cannot start: \(error)") }
             defer { runtime.shutdown() }

@@ -54,16 +54,27 @@ struct StoreOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment["USER"] ?? "operator"
     }
 
-    /// Opens the store for a write command, or exits 2 saying why it cannot.
+    /// Opens the store for a write command, on the store's clock (so a hold written from a
+    /// script expires when a console on a ×10 store expects it), or exits 2 saying why it cannot.
     func openForWriting() throws -> BoxOffice {
         guard !readOnly else {
             fail("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
         }
+        let (store, clock) = openWithClock()
+        return BoxOffice(store: store, clock: clock.clock)
+    }
+
+    /// Opens an existing store for writing, with the clock every process on it shares, or exits 2.
+    func openWithClock() -> (SQLiteEventStore, StoreClock) {
         do {
             let store = try SQLiteEventStore(path: db, create: false)
-            return BoxOffice(store: store)
-        } catch {
+            return (store, try StoreClock.attach(store, speed: nil))
+        } catch let error as EventStoreError {
             fail(error.description)
+        } catch let error as StoreClockError {
+            fail(error.description)
+        } catch {
+            fail(String(describing: error))
         }
     }
 

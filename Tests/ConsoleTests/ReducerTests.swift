@@ -144,7 +144,13 @@ struct ReducerTests {
         #expect(first.status == "submitted")
         #expect(press(&state, .character("a")) == [.command(.approveShow(ShowID(first.id)), done: "approved \(first.id): on sale")])
         #expect(press(&state, .character("o")) == [.command(.reopenShow(ShowID(first.id)), done: "reopened \(first.id) as a draft")])
-        #expect(press(&state, .character("z")) == [.command(.closeSales(ShowID(first.id)), done: "closed sales for \(first.id)")])
+        // Closing sales cannot be undone: `z` asks first, naming the show; `n` keeps it on sale.
+        #expect(press(&state, .character("z")).isEmpty)
+        #expect(state.dialog == .closeSales(show: ShowID(first.id), name: first.name))
+        #expect(press(&state, .character("n")).isEmpty && state.dialog == nil)
+        press(&state, .character("z"))
+        #expect(press(&state, .character("y")) == [.command(.closeSales(ShowID(first.id)), done: "closed sales for \(first.id)")])
+        #expect(state.dialog == nil)
         press(&state, .down)
         #expect(state.targetShow?.id != first.id)
     }

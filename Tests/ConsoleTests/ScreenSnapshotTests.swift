@@ -59,6 +59,10 @@ struct ScreenSnapshotTests {
         cancel.show = ShowID("grand-hall-sat")
         press(&cancel, [.tab, .character("c")])
         assertSnapshot(of: screen(cancel, width: 120, height: 40), as: .screen(theme), named: "cancel")
+        var close = world.state
+        close.show = ShowID("grand-hall-sat")
+        press(&close, [.character("z")])
+        assertSnapshot(of: screen(close, width: 120, height: 40), as: .screen(theme), named: "close-sales")
     }
 
     @Test func tooSmallAndReadOnly() async throws {

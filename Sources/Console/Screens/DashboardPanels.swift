@@ -120,7 +120,7 @@ struct HeaderView: Widget {
         buffer.fill(area, with: Cell(" ", role: "header"))
         var left = " Marquee"
         if let show = state.currentShow {
-            left += " ─ \(sanitize(show.name)) · \(sanitize(show.venueName)) · \(show.status == "approved" ? "ON SALE" : Format.status(show.status).uppercased())"
+            left += " ─ \(sanitize(show.name)) · \(sanitize(show.venueName)) · \(Format.status(show.status).uppercased())"
         }
         let speed = state.speed == 1 ? "LIVE" : "LIVE ▶ ×\(state.speed == state.speed.rounded() ? String(Int(state.speed)) : String(state.speed))"
         let warning = state.health.headerText.map { "\($0) ─ " } ?? ""

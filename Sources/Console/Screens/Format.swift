@@ -1,4 +1,6 @@
+import BoxOffice
 import Foundation
+import TerminalUI
 import Ticketing
 
 /// Small text formats the screens share, computed by hand so snapshots never depend on the
@@ -18,7 +20,24 @@ enum Format {
     }
 
     /// A show's status as an operator reads it (`salesClosed` → `sales closed`).
-    static func status(_ raw: String) -> String { raw == "salesClosed" ? "sales closed" : raw }
+    /// A show status as an operator says it: an approved show is on sale.
+    static func status(_ raw: String) -> String {
+        switch raw {
+        case "approved": "on sale"
+        case "salesClosed": "sales closed"
+        default: raw
+        }
+    }
+
+    /// Who last moved a show along, in the words of its current status.
+    static func provenance(_ show: ShowQueue.Show) -> String {
+        switch show.status {
+        case "rejected": return "rejected: \(sanitize(show.rejectionReason ?? ""))"
+        case "submitted": return show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+        case "draft": return "created by \(sanitize(show.createdBy))"
+        default: return show.approvedBy.map { "approved by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+        }
+    }
 
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 

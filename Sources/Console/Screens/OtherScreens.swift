@@ -14,7 +14,7 @@ struct ShowsScreen: Widget {
         let rows: [[Table.Item]] = shows.map { show in
             let totals = state.models.seats.totals(ShowID(show.id))
             let role: StyleRole = show.status == "submitted" ? "header.readonly" : show.status == "approved" ? .statusOK : show.status == "rejected" ? .statusError : .text
-            let who = show.status == "rejected" ? "rejected: \(sanitize(show.rejectionReason ?? ""))" : show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+            let who = Format.provenance(show)
             return [
                 .init(show.id), .init(sanitize(show.name)), .init(Format.status(show.status), role: role), .init(sanitize(show.venueName)),
                 .init("\(totals.available)/\(totals.held)/\(totals.sold)", role: .muted), .init(who, role: .muted),

@@ -56,6 +56,8 @@ struct DialogView: Widget {
             ], input: values[field], error: error, choices: confirm)
         case .cancelHold(_, let summary):
             modal = Dialog(title: "Cancel hold", message: ["Cancel \(summary)?", "Its seats go back on sale."], choices: [("y", "yes, cancel it"), ("n", "no")])
+        case .closeSales(let show, let name):
+            modal = Dialog(title: "Close sales", message: ["Close sales for \(sanitize(name))?", "\(show): no more seats can be sold. This cannot be undone."], choices: [("y", "yes, close sales"), ("n", "no")])
         case .cancelShow(let show, let typed, let error):
             modal = Dialog(title: "Cancel show \(show)", message: ["Every sale is refunded and every hold released.", "Type the show's id to confirm:"], input: typed, error: error, choices: confirm)
         case .filter(let text):

@@ -63,7 +63,7 @@ public struct CustomerHistory: Projection {
         if case .customer(let existing)? = rows[key] { customer = existing } else { customer = Customer(name: reservation.customer) }
         customer.purchases += sign
         customer.tickets += sign * seats.count
-        customer.spentMinor += Int64(sign) * amountMinor
+        customer.spentMinor = customer.spentMinor.saturatingAdd(amountMinor.saturatingMultiply(Int64(sign)))
         customer.currency = currency
         customer.showTickets[reservation.showId, default: 0] += sign * seats.count
         for seat in seats { if let section = seat.parts?.section { customer.sectionTickets[section, default: 0] += sign } }

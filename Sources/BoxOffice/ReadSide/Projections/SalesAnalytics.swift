@@ -92,13 +92,13 @@ extension SalesAnalytics.ShowSales {
         for seat in seats {
             guard let parts = seat.parts else { continue }
             let tier = rowTiers[parts.section + "-" + parts.row] ?? "unknown"
-            let price = (tierPrices[tier] ?? 0) * Int64(sign)
+            let price = (tierPrices[tier] ?? 0).saturatingMultiply(Int64(sign))
             sold += sign
-            revenueMinor += price
+            revenueMinor = revenueMinor.saturatingAdd(price)
             bySection[parts.section, default: .init()].tickets += sign
-            bySection[parts.section, default: .init()].revenueMinor += price
+            bySection[parts.section, default: .init()].revenueMinor = bySection[parts.section, default: .init()].revenueMinor.saturatingAdd(price)
             byTier[tier, default: .init()].tickets += sign
-            byTier[tier, default: .init()].revenueMinor += price
+            byTier[tier, default: .init()].revenueMinor = byTier[tier, default: .init()].revenueMinor.saturatingAdd(price)
         }
     }
 }
@@ -108,7 +108,7 @@ extension RowSet where Row == SalesAnalytics.ShowSales {
     public func totals() -> [String: (revenueMinor: Int64, sold: Int)] {
         rows.values.reduce(into: [:]) { totals, sales in
             let current = totals[sales.currency] ?? (0, 0)
-            totals[sales.currency] = (current.0 + sales.revenueMinor, current.1 + sales.sold)
+            totals[sales.currency] = (current.0.saturatingAdd(sales.revenueMinor), current.1 + sales.sold)
         }
     }
 
