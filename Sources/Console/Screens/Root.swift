@@ -57,7 +57,7 @@ struct DialogView: Widget {
         case .cancelHold(_, let summary):
             modal = Dialog(title: "Cancel hold", message: ["Cancel \(summary)?", "Its seats go back on sale."], choices: [("y", "yes, cancel it"), ("n", "no")])
         case .closeSales(let show, let name):
-            modal = Dialog(title: "Close sales", message: ["Close sales for \(sanitize(name))?", "\(show): no more seats can be sold. This cannot be undone."], choices: [("y", "yes, close sales"), ("n", "no")])
+            modal = Dialog(title: "Close sales", message: ["Close sales for \(sanitize(name))?", "\(show) will sell no more seats.", "This cannot be undone."], choices: [("y", "yes, close sales"), ("n", "no")])
         case .cancelShow(let show, let typed, let error):
             modal = Dialog(title: "Cancel show \(show)", message: ["Every sale is refunded and every hold released.", "Type the show's id to confirm:"], input: typed, error: error, choices: confirm)
         case .filter(let text):
