@@ -41,6 +41,9 @@ public final class CursesTerminal: @unchecked Sendable {
     private let sizeValue = Mutex((width: 0, height: 0))
     private let capabilityValue = Mutex(ColorCapability.none)
     private let running = Mutex(false)
+    /// Set by SIGCONT (after Ctrl-Z and `fg`): the next pass repaints the whole screen.
+    private let repaintRequested = Mutex(false)
+    private var continueSource: (any DispatchSourceSignal)?
     /// Deliberate defects (tests only; always empty in a normal run).
     private let faults = Faults.active
     // Owned by the curses thread.
@@ -90,6 +93,7 @@ public final class CursesTerminal: @unchecked Sendable {
             return
         }
         running.withLock { $0 = true }
+        watchContinue()
         started.signal()
         var quickErrors = 0
         while !pending.withLock({ $0.stop }) {
@@ -105,10 +109,12 @@ public final class CursesTerminal: @unchecked Sendable {
                 }
             } else if let key = KeyDecoder.decode(result: result, character: character) {
                 if case .resize = key { refreshSize() }
-                onKey?(key)
+                if key == .redraw { repaint() } else { onKey?(key) }
             }
+            if repaintRequested.withLock({ requested in defer { requested = false }; return requested }) { repaint() }
             drawPending()
         }
+        continueSource?.cancel()
         if !faults.contains(.skipTerminalRestore) { endwin() }
         running.withLock { $0 = false }
         finished.signal()
@@ -116,7 +122,10 @@ public final class CursesTerminal: @unchecked Sendable {
 
     private func begin() -> Bool {
         setlocale(LC_ALL, "")
-        if mq_codeset_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
+        // The operator's locale says what the terminal shows: without UTF-8 (LANG=C) every cell
+        // is drawn in ASCII. ncursesw still needs a wide-character locale to work in.
+        let asciiOnly = mq_codeset_is_utf8() == 0
+        if asciiOnly { setlocale(LC_CTYPE, "C.UTF-8") }
         switch device {
         case .standard:
             guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
@@ -151,9 +160,27 @@ public final class CursesTerminal: @unchecked Sendable {
             capability = ColorCapability.detect(colors: Int(mq_colors()), environment: ProcessInfo.processInfo.environment)
         }
         capabilityValue.withLock { $0 = capability }
-        painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability)
+        painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability, asciiOnly: asciiOnly)
         refreshSize()
         return true
+    }
+
+    /// After Ctrl-Z and `fg` the terminal may hold anything: SIGCONT asks the curses thread to
+    /// clear it and draw the whole frame again.
+    private func watchContinue() {
+        let source = DispatchSource.makeSignalSource(signal: SIGCONT, queue: .global())
+        source.setEventHandler { [weak self] in self?.repaintRequested.withLock { $0 = true } }
+        source.resume()
+        continueSource = source
+    }
+
+    /// Clears the physical screen and draws the last frame in full (Ctrl-L, SIGCONT).
+    private func repaint() {
+        wclear(mq_stdscr())
+        if let frame = screen {
+            screen = nil
+            pending.withLock { if $0.frame == nil { $0.frame = frame } }
+        }
     }
 
     private func refreshSize() {
@@ -169,7 +196,7 @@ public final class CursesTerminal: @unchecked Sendable {
             return state.frame
         }), let painter else { return }
         let changes = frame.diff(screen?.area == frame.area ? screen : nil)
-        for change in changes where !change.cell.isContinuation {
+        for change in changes where painter.asciiOnly || !change.cell.isContinuation {
             painter.put(change)
         }
         wnoutrefresh(mq_stdscr())

@@ -8,15 +8,20 @@ final class Painter {
     private let capability: ColorCapability
     private var looks: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
     private var pairs: [Int32: Int16] = [:]
+    /// True when the operator's terminal cannot show UTF-8: every cell goes out as ASCII.
+    let asciiOnly: Bool
 
-    init(theme: Theme, capability: ColorCapability) {
+    init(theme: Theme, capability: ColorCapability, asciiOnly: Bool) {
         self.theme = theme
         self.capability = capability
+        self.asciiOnly = asciiOnly
     }
 
     func put(_ change: Buffer.Change) {
         let look = self.look(for: change.cell.role)
-        var wide = change.cell.symbol.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        // In ASCII a wide character's second column is a blank of its own.
+        let symbol = !asciiOnly ? change.cell.symbol : change.cell.isContinuation ? " " : AsciiFallback.symbol(change.cell.symbol)
+        var wide = symbol.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
         wide.append(0)
         _ = wide.withUnsafeBufferPointer { mq_put(Int32(change.y), Int32(change.x), $0.baseAddress, look.attrs, look.pair) }
     }
@@ -84,6 +89,7 @@ enum KeyDecoder {
             }
         }
         switch code {
+        case 12: return .redraw
         case 9: return .tab
         case 10, 13: return .enter
         case 27: return .escape

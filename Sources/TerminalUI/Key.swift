@@ -7,6 +7,8 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     case mouse(x: Int, y: Int)
     case resize(width: Int, height: Int)
+    /// Ctrl-L: repaint the whole screen (handled by the terminal; apps may ignore it).
+    case redraw
 
     /// How the key reads in help text and the hint bar.
     public var label: String {
@@ -30,6 +32,7 @@ public enum Key: Hashable, Sendable {
         case .function(let n): "F\(n)"
         case .mouse: "click"
         case .resize: "resize"
+        case .redraw: "C-l"
         }
     }
 }

@@ -67,7 +67,7 @@ extension Command {
         _ show: ShowID, _ seats: [SeatID], _ state: Aggregates, _ actor: String, _ now: Date
     ) throws(TicketingError) -> [Decided] {
         let inventory = try blockableInventory(show, state, action: "block seats of")
-        guard !seats.isEmpty, seats.count <= 500 else { throw .invalidQuantity(seats.count) }
+        guard (1...TicketingError.maximumBlock).contains(seats.count) else { throw .invalidBlockCount(seats.count) }
         let ids = try knownSeats(seats, in: inventory).map(\.id)
         let taken = ids.filter { inventory.state(of: $0) != .available }
         guard taken.isEmpty else { throw .seatsUnavailable(taken) }
@@ -80,7 +80,7 @@ extension Command {
         _ show: ShowID, _ seats: [SeatID], _ state: Aggregates, _ actor: String, _ now: Date
     ) throws(TicketingError) -> [Decided] {
         let inventory = try blockableInventory(show, state, action: "unblock seats of")
-        guard !seats.isEmpty, seats.count <= 500 else { throw .invalidQuantity(seats.count) }
+        guard (1...TicketingError.maximumBlock).contains(seats.count) else { throw .invalidBlockCount(seats.count) }
         let ids = try knownSeats(seats, in: inventory).map(\.id)
         let notBlocked = ids.filter { inventory.state(of: $0) != .blocked }
         guard notBlocked.isEmpty else { throw .seatsNotBlocked(notBlocked) }

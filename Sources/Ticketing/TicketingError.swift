@@ -21,6 +21,7 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
     case emptyReason
     case reasonTooLong(length: Int, maximum: Int)
     case invalidQuantity(Int)
+    case invalidBlockCount(Int)
     case duplicateSeats([SeatID])
     case invalidCustomer(String)
     case holdNotDue(ReservationID, expiresAt: Date)
@@ -31,6 +32,8 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public static let maximumReasonLength = 500
     public static let maximumQuantity = 20
+    /// The most seats one block or unblock command takes.
+    public static let maximumBlock = 500
 
     public var description: String {
         switch self {
@@ -70,6 +73,8 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
             "the reason is \(length) characters long: shorten it to at most \(maximum)"
         case .invalidQuantity(let quantity):
             "cannot reserve \(quantity) seats: choose 1 to \(Self.maximumQuantity)"
+        case .invalidBlockCount(let count):
+            "cannot block or unblock \(count) seats at once: list 1 to \(Self.maximumBlock) seats per command"
         case .duplicateSeats(let seats):
             "seat\(seats.count == 1 ? "" : "s") \(Self.list(seats)) listed more than once: list each seat once"
         case .invalidCustomer(let why):
