@@ -8,6 +8,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <pty.h>
@@ -46,6 +47,17 @@ static inline int mq_get(wint_t *out) { return wget_wch(stdscr, out); }
 static inline int mq_codeset_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/// Whether the terminfo database describes `term`; unlike initscr, which prints ncurses' own
+/// error and exits, this only answers.
+static inline int mq_terminfo_known(const char *term) {
+    int status = 0;
+    TERMINAL *previous = cur_term;
+    if (setupterm(term, STDOUT_FILENO, &status) != OK) return 0;
+    TERMINAL *probe = set_curterm(previous);
+    if (probe != NULL && probe != previous) del_curterm(probe);
+    return 1;
 }
 
 /// A pseudo-terminal pair, for tests that drive the real backend.

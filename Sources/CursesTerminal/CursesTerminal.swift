@@ -56,6 +56,11 @@ public final class CursesTerminal: @unchecked Sendable {
     }
 
     public var size: (width: Int, height: Int) { sizeValue.withLock { $0 } }
+
+    /// Whether this machine's terminfo database knows `term` (curses cannot draw without it).
+    public static func knows(term: String) -> Bool {
+        term.withCString { mq_terminfo_known($0) } == 1
+    }
     public var colorCapability: ColorCapability { capabilityValue.withLock { $0 } }
 
     /// Starts curses on its own thread; returns once the screen is ready (or failed).

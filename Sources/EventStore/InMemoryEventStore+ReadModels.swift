@@ -41,9 +41,12 @@ extension InMemoryEventStore: ReadModelStorage {
         return try persist(model, rows: changes.rows, deleted: changes.deleted, checkpoint: checkpoint)
     }
 
-    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) {
+    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
+        let stored = try self.checkpoint(of: model)
+        if stored > checkpoint { return stored }
         readModels.state.withLock { $0.tables[model] = rows }
         try saveCheckpoint(checkpoint, of: model)
+        return nil
     }
 
     public func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord {

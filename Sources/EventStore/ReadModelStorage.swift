@@ -25,8 +25,14 @@ public protocol ReadModelStorage: Sendable {
         _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
     ) throws(EventStoreError) -> Bool
 
-    /// Replaces every row of a read model and sets its checkpoint (a rebuild).
-    func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError)
+    /// Replaces every row of a read model and sets its checkpoint (a rebuild), in one write
+    /// transaction — unless the stored checkpoint is already past `checkpoint` (another process
+    /// folded further while the rebuild ran): then nothing is written and the stored checkpoint
+    /// is returned, so the rebuild can fold up to it and try again. Nil when the rows were written.
+    ///
+    /// - Important: a checkpoint never goes back; a process folding in memory relies on it
+    ///   (it writes only the rows it changed since its last commit).
+    func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64?
 
     /// Records a subscriber's failure at a position (or updates the open record there).
     func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord

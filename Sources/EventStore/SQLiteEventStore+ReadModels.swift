@@ -58,15 +58,26 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
-    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) {
+    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
         let table = readModelTable(model)
-        try guarded {
-            try database.write { db in
-                try ensureTable(table, db)
-                try db.execute(sql: "DELETE FROM \(table)")
-                let insert = try db.cachedStatement(sql: "INSERT INTO \(table) (key, value) VALUES (?, ?)")
-                for (key, value) in rows { try insert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
-                try Self.setCheckpoint(model, checkpoint, db)
+        return try guarded {
+            try database.writeWithoutTransaction { db in
+                var ahead: Int64?
+                // IMMEDIATE: the stored checkpoint read here cannot move before the swap commits.
+                try db.inTransaction(.immediate) {
+                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                    if stored > checkpoint {
+                        ahead = stored
+                        return .rollback
+                    }
+                    try ensureTable(table, db)
+                    try db.execute(sql: "DELETE FROM \(table)")
+                    let insert = try db.cachedStatement(sql: "INSERT INTO \(table) (key, value) VALUES (?, ?)")
+                    for (key, value) in rows { try insert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+                    try Self.setCheckpoint(model, checkpoint, db)
+                    return .commit
+                }
+                return ahead
             }
         }
     }

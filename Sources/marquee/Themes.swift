@@ -43,6 +43,9 @@ func requireTerminal() throws {
     if term.isEmpty || term == "dumb" {
         fail("TERM is \(term.isEmpty ? "unset" : "dumb"), so the screen cannot be drawn; set TERM (e.g. xterm-256color) or use `marquee events --follow`")
     }
+    if !CursesTerminal.knows(term: term) {
+        fail("this machine has no terminfo entry for TERM=\(term), so the screen cannot be drawn; set TERM to one it knows (e.g. TERM=xterm-256color), install that terminal's terminfo, or use `marquee events --follow`")
+    }
 }
 
 /// The preview loop: draws the chosen theme, switches with ← →, quits with q or Esc.

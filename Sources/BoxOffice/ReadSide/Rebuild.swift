@@ -53,34 +53,29 @@ public enum Rebuild {
         }
         let head = try storage.headPosition()
         let last = mode == .verify ? (limits.values.max() ?? 0) : head
-        let codec = EventCodec()
+        // An event an operator skipped for a subscriber stays skipped in its rebuild.
+        var skipped: [String: Set<Int64>] = [:]
+        for record in try storage.failures(includeResolved: true) where record.resolution == "skipped" {
+            skipped[record.subscriber, default: []].insert(record.position)
+        }
+        let pass = Pass(storage: storage, skipped: skipped, batchSize: batchSize)
         let start = Date()
-        var after = max(from, 1) - 1
-        let total = max(last - after, 0)
-        var done: Int64 = 0
-        while after < last {
-            let batch = try storage.readAll(after: after, limit: batchSize)
-            guard let final = batch.last else { break }
-            for recorded in batch where recorded.position <= last {
-                let wanted = folds.filter { fold in
-                    let limit = limits[fold.name] ?? last
-                    return recorded.position <= limit && fold.window.map { recorded.position > limit - $0 } ?? true
-                }
-                guard !wanted.isEmpty else { continue }
-                let event = try codec.decode(recorded)
-                for fold in wanted { fold.apply(event, recorded) }
-            }
-            done += Int64(batch.count)
-            after = final.position
+        let total = max(last - (max(from, 1) - 1), 0)
+        let done = try pass.fold(folds, after: max(from, 1) - 1, through: last, limits: limits) { done in
             let elapsed = max(Date().timeIntervalSince(start), 0.000_001)
             let rate = Double(done) / elapsed
             progress(Progress(done: min(done, total), total: total, eventsPerSecond: rate, secondsLeft: Double(max(total - done, 0)) / max(rate, 1)))
         }
         return try folds.map { fold in
-            let checkpoint = limits[fold.name] ?? last
+            var checkpoint = limits[fold.name] ?? last
             switch mode {
             case .write:
-                try storage.replaceRows(of: fold.name, with: fold.encodedRows(), checkpoint: checkpoint)
+                // Other processes keep folding while this one rebuilds: when one got further,
+                // fold on to where it is and swap there, so the checkpoint never goes back.
+                while let ahead = try storage.replaceRows(of: fold.name, with: fold.encodedRows(), checkpoint: checkpoint) {
+                    _ = try pass.fold([fold], after: checkpoint, through: ahead, limits: [:]) { _ in }
+                    checkpoint = ahead
+                }
                 return Report(projection: fold.name, events: done, rows: fold.rowCount, liveRows: fold.rowCount, inserted: 0, updated: 0, deleted: 0, differingKeys: [], checkpoint: checkpoint)
             case .dryRun, .verify:
                 let current = live[fold.name]?.rows ?? [:]
@@ -90,6 +85,41 @@ public enum Rebuild {
                 return report
             }
         }
+    }
+}
+
+/// One reading of the log for a rebuild: each event decoded once and handed to the folds that
+/// want it (within their limit and window, and not skipped for them by an operator).
+struct Pass {
+    let storage: any ReadModelStore
+    let skipped: [String: Set<Int64>]
+    let batchSize: Int
+    let codec = EventCodec()
+
+    /// Folds the events in (`after`, `through`]; returns how many were read.
+    func fold(
+        _ folds: [any RebuildFold], after start: Int64, through last: Int64, limits: [String: Int64], progress: (Int64) -> Void
+    ) throws -> Int64 {
+        var after = start
+        var done: Int64 = 0
+        while after < last {
+            let batch = try storage.readAll(after: after, limit: batchSize)
+            guard let final = batch.last else { break }
+            for recorded in batch where recorded.position <= last {
+                let wanted = folds.filter { fold in
+                    let limit = limits[fold.name] ?? last
+                    return recorded.position <= limit && fold.window.map { recorded.position > limit - $0 } ?? true
+                        && !(skipped[fold.name]?.contains(recorded.position) ?? false)
+                }
+                guard !wanted.isEmpty else { continue }
+                let event = try codec.decode(recorded)
+                for fold in wanted { fold.apply(event, recorded) }
+            }
+            done += Int64(batch.count)
+            after = final.position
+            progress(done)
+        }
+        return done
     }
 }
 
