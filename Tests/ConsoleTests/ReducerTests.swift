@@ -301,3 +301,27 @@ struct ClosedShowMapTests {
         #expect(!drawn.contains("loading map") && drawn.contains("■"), "\(drawn)")
     }
 }
+
+@Suite("Console: which show the dashboard opens on")
+struct BusiestShowTests {
+    @Test func beforeAnythingSellsTheLargestHouseIsShownAndTheDashboardFollowsTheBusiestUntilAKey() async throws {
+        let world = try await ConsoleFixture.world()
+        var models = world.state.models
+        // Nothing taken anywhere: the largest show on sale.
+        var empty = models
+        empty.seats = RowSet()
+        #expect(AppState.busiestOnSale(empty) == ShowID("harbour-live-fri"))
+        var state = AppState(now: world.state.now, timeZone: world.state.timeZone, speed: 1, readOnly: false, operatorName: "ana")
+        _ = Reducer.reduce(into: &state, .modelsUpdated(empty, head: 1, lag: 0, failures: []))
+        #expect(state.show == ShowID("harbour-live-fri"))
+        // Seats move: the dashboard follows the busiest show on its own…
+        models = world.state.models
+        _ = Reducer.reduce(into: &state, .modelsUpdated(models, head: 2, lag: 0, failures: []))
+        #expect(state.show == AppState.busiestOnSale(models))
+        // …until the operator presses a key; then it stays where the operator is.
+        let chosen = state.show
+        _ = Reducer.reduce(into: &state, .key(.down))
+        _ = Reducer.reduce(into: &state, .modelsUpdated(empty, head: 3, lag: 0, failures: []))
+        #expect(state.show == chosen)
+    }
+}

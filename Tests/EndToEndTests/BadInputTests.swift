@@ -78,6 +78,7 @@ struct BadInputTests {
         Case(["reserve", "grand-hall-sat", "--best", "10000", "--customer", "A"], 1, "cannot reserve 10000 seats"),
         Case(["reserve", "grand-hall-sat", "--best=-2", "--customer", "A"], 1, "cannot reserve -2 seats"),
         Case(["reject", "harbour-comedy-sat", "--reason", "   "], 1, "a reason is required"),
+        Case(["block", "grand-hall-sat", "--seats", (1...501).map { "Stalls-A-\($0)" }.joined(separator: ",")], 1, "cannot block or unblock 501 seats at once: list 1 to 500"),
         Case(["reject", "harbour-comedy-sat", "--reason", String(repeating: "x", count: 10_240)], 1, "the reason is 10240 characters long: shorten it to at most 500"),
         Case(["reserve", "grand-hall-sat", "--seats", "Stalls-B-1,Stalls-B-1", "--customer", "A"], 1, "seat Stalls-B-1 listed more than once"),
         Case(["reserve", "blue-note-open-mic", "--best", "2", "--customer", "A"], 1, "is not on sale (it is draft): approve it first"),

@@ -33,16 +33,19 @@ struct BinaryRunner {
         private var errData = Data()
         private let group = DispatchGroup()
 
-        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        /// `standardOutput`: where the child writes instead of a pipe the runner reads (a full
+        /// disk, a closed pipe); its `stdout` is then empty.
+        init(_ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil) throws {
             try BinaryRunner.checkFresh()
             process.executableURL = URL(fileURLWithPath: BinaryRunner.executable)
             process.arguments = arguments
             if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-            process.standardOutput = out
+            process.standardOutput = standardOutput ?? out
             process.standardError = err
             process.standardInput = FileHandle.nullDevice
             try process.run()
             // Drain both pipes on their own threads so a full pipe never blocks the child.
+            if standardOutput != nil { try out.fileHandleForWriting.close() }
             group.enter()
             DispatchQueue.global().async { [self] in
                 outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -66,8 +69,8 @@ struct BinaryRunner {
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        try Running(arguments, environment: environment).wait()
+    static func run(_ arguments: [String], environment: [String: String] = [:], standardOutput: FileHandle? = nil) throws -> Outcome {
+        try Running(arguments, environment: environment, standardOutput: standardOutput).wait()
     }
 
     /// `swift test` builds the binary on a clean checkout but does not relink it after a change
