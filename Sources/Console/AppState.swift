@@ -174,18 +174,24 @@ public struct BusHealth: Sendable, Hashable {
     public var stopped = 0
     public var retrying = 0
     public var storeProblem: String?
+    /// One line per subscriber that is backing off (it may have no failure record yet, e.g.
+    /// when the disk is full): name, attempt and error.
+    public var retryingLines: [String] = []
 
-    public init(stopped: Int = 0, retrying: Int = 0, storeProblem: String? = nil) {
+    public init(stopped: Int = 0, retrying: Int = 0, storeProblem: String? = nil, retryingLines: [String] = []) {
         self.stopped = stopped
         self.retrying = retrying
         self.storeProblem = storeProblem
+        self.retryingLines = retryingLines
     }
 
     public init(statuses: [EventBus.Status], storeProblem: String?) {
         for status in statuses {
             switch status.state {
             case .running: continue
-            case .retrying: retrying += 1
+            case .retrying(let attempt, _, let error):
+                retrying += 1
+                retryingLines.append("\(status.name) retrying (attempt \(attempt)) at #\(status.checkpoint + 1): \(error)")
             case .stopped: stopped += 1
             }
         }

@@ -74,3 +74,22 @@ struct ScreenSnapshotTests {
         assertSnapshot(of: screen(readOnly, width: 120, height: 40), as: .screen(theme), named: "read-only")
     }
 }
+
+@Suite("Console: a read side in trouble")
+struct ReadSideTroubleTests {
+    @Test func subscribersBackingOffWithoutARecordShowInTheHeaderAndOnTheFailuresScreen() async throws {
+        let world = try await ConsoleFixture.world()
+        var state = world.state
+        let statuses = [
+            EventBus.Status(name: "holds", checkpoint: 135, lag: 1, state: .retrying(attempt: 9, next: state.now, error: "disk full; the failure could not be recorded either")),
+            EventBus.Status(name: "showQueue", checkpoint: 136, lag: 0, state: .running),
+        ]
+        _ = Reducer.reduce(into: &state, .modelsUpdated(state.models, head: 136, lag: 1, failures: [], health: BusHealth(statuses: statuses, storeProblem: nil)))
+        let dashboard = screen(state, width: 120, height: 40).lines
+        #expect(dashboard[0].contains("⚠ 1 RETRYING"), "\(dashboard[0])")
+        _ = Reducer.reduce(into: &state, .key(.character("3")))
+        let failures = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
+        #expect(failures.contains("holds retrying (attempt 9) at #136: disk full"), "\(failures)")
+        #expect(failures.contains("no failure recorded yet") && !failures.contains("every subscriber is running"))
+    }
+}

@@ -204,13 +204,30 @@ struct ConsoleTerminalTests {
         tmux.send("q")
     }
 
-    @Test(arguments: ["env -u TERM", "TERM=dumb"])
+    @Test(arguments: ["env -u TERM", "TERM=dumb", "TERM=xterm-kitty-unknown"])
     func anUnusableTERMIsRefusedWithAPointerToEventsFollow(_ environment: String) async throws {
         let (folder, path) = try await seededStore()
         let tmux = try Tmux(command: "\(environment) \(BinaryRunner.executable) console --db \(path); echo EXITED $?; sleep 60", folder: folder)
         let screen = tmux.wait(for: "EXITED 2").screen
-        #expect(screen.contains("marquee: TERM is \(environment.contains("dumb") ? "dumb" : "unset")"), "\(screen)")
+        if environment.contains("unknown") {
+            // ncurses would print its own error and exit 1; Marquee says what to do and exits 2.
+            #expect(screen.contains("marquee: this machine has no terminfo entry for TERM=xterm-kitty-unknown"), "\(screen)")
+        } else {
+            #expect(screen.contains("marquee: TERM is \(environment.contains("dumb") ? "dumb" : "unset")"), "\(screen)")
+        }
         #expect(screen.contains("events --follow"))
+    }
+
+    @Test func withoutUTF8TheConsoleDrawsInASCIIAndCtrlLRepaints() async throws {
+        let (folder, path) = try await seededStore()
+        let tmux = try Tmux(command: "cd \(Self.repository.path) && LANG=C LC_ALL=C \(BinaryRunner.executable) console --db \(path) --operator ana; echo EXITED $?; sleep 60", folder: folder)
+        let screen = tmux.wait(for: ". free").screen
+        #expect(screen.contains("+ SEAT MAP") && screen.contains(". free"), "\(screen)")
+        #expect(!screen.unicodeScalars.contains { !$0.isASCII }, "\(screen)")
+        tmux.send("C-l")
+        #expect(tmux.wait(for: "+ SEAT MAP").found)
+        tmux.send("q")
+        #expect(tmux.wait(for: "EXITED 0").found)
     }
 
     /// The pid of the `marquee console` process using this store (not the tmux server).

@@ -49,6 +49,13 @@ public final class EventBus: @unchecked Sendable {
         public var checkpoint: Int64
         public var lag: Int64
         public var state: State
+
+        public init(name: String, checkpoint: Int64, lag: Int64, state: State) {
+            self.name = name
+            self.checkpoint = checkpoint
+            self.lag = lag
+            self.state = state
+        }
     }
 
     /// A retry, skip or failure, for the feed and the monitor.

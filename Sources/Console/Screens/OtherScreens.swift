@@ -38,11 +38,20 @@ struct FailuresScreen: Widget {
             [.init(String(failure.id)), .init(failure.subscriber), .init("#\(failure.position)"), .init(failure.eventType),
              .init(String(failure.attempts)), .init(sanitize(failure.error), role: .statusError)]
         }
+        // Subscribers backing off have no record yet (or cannot write one): shown under the table.
+        let inner = Panel.inner(area)
+        let notes = (state.health.storeProblem.map { ["store unreadable: \($0)"] } ?? []) + state.health.retryingLines
+        let shown = min(notes.count, max(inner.height - 3, 0))
+        let table = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - shown)
         Table(columns: [
             .init("ID", width: .fixed(5)), .init("SUBSCRIBER", width: .fixed(17)), .init("AT", width: .fixed(9)),
             .init("EVENT", width: .fixed(24)), .init("TRIES", width: .fixed(6)), .init("ERROR", width: .fill),
         ], rows: rows, state: state.failureList.selected == nil ? ListState(selected: rows.isEmpty ? nil : 0) : state.failureList,
-              emptyMessage: "no failures: every subscriber is running").render(in: Panel.inner(area), into: &buffer)
+              emptyMessage: notes.isEmpty ? "no failures: every subscriber is running" : "no failure recorded yet").render(in: table, into: &buffer)
+        for (index, note) in notes.prefix(shown).enumerated() {
+            let line = Rect(x: inner.x, y: table.bottom + index, width: inner.width, height: 1)
+            Label(CharacterWidth.truncate(sanitize(note), to: inner.width), role: .statusError).render(in: line, into: &buffer)
+        }
     }
 }
 
