@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
@@ -25,7 +24,7 @@ let package = Package(
         // The application layer: command handling, codecs, clocks and identifiers.
         .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults", .product(name: "HashTreeCollections", package: "swift-collections")]),
         // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
-        .target(name: "TerminalUI", dependencies: ["Faults", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TerminalUI", dependencies: ["Faults"]),
         // ncursesw, wide characters, through a small C shim (see Sources/CNCurses/shim.h).
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
@@ -54,6 +53,10 @@ let package = Package(
             "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
             .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
+        // Replays the fuzz targets' seeds and past findings through the checks Scripts/fuzz builds.
+        .testTarget(name: "FuzzRegressionTests", dependencies: [
+            "Console", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
+        ], exclude: ["Findings"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.

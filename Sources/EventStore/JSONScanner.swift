@@ -41,6 +41,9 @@ public struct JSONScanner {
     }
 
     /// Reads an object, calling `field` with each key; `field` must read (or skip) the value.
+    ///
+    /// - Important: a key given twice is unexpected (decoders disagree on which one wins, so the
+    ///   fast path must not pick one); so are strings that are not valid UTF-8.
     public mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         skipSpace()
@@ -48,8 +51,10 @@ public struct JSONScanner {
             index += 1
             return
         }
+        var seen = SeenKeys()
         while true {
             let key = try string()
+            try seen.insert(key)
             try expect(UInt8(ascii: ":"))
             try field(key, &self)
             skipSpace()
@@ -98,18 +103,27 @@ public struct JSONScanner {
     public mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        var nonASCII = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return value
+                return try Self.text(raw, checked: nonASCII)
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             if byte < 0x20 { throw Unexpected() }
+            if byte >= 0x80 { nonASCII = true }
             index += 1
         }
         throw Unexpected()
+    }
+
+    /// UTF-8 bytes as a string; invalid UTF-8 is unexpected (JSONDecoder refuses it too).
+    private static func text(_ bytes: some Collection<UInt8>, checked: Bool) throws -> String {
+        guard checked else { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw Unexpected() }
+        return text
     }
 
     /// The slow path of `string()`: a string with escapes, decoded byte by byte.
@@ -120,7 +134,7 @@ public struct JSONScanner {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
+                return try Self.text(out, checked: true)
             case UInt8(ascii: "\\"):
                 guard let escape = peek() else { throw Unexpected() }
                 index += 1
@@ -328,5 +342,22 @@ public struct JSONObjectWriter {
     public mutating func finish() -> Data {
         bytes.append(UInt8(ascii: "}"))
         return Data(bytes)
+    }
+}
+
+/// The keys of one object so far: a short list (objects here have a handful of keys), a set
+/// once an object turns out to be a large map.
+struct SeenKeys {
+    private var few: [String] = []
+    private var many: Set<String>?
+
+    mutating func insert(_ key: String) throws {
+        if many != nil {
+            guard many?.insert(key).inserted == true else { throw JSONScanner.Unexpected() }
+            return
+        }
+        guard !few.contains(key) else { throw JSONScanner.Unexpected() }
+        few.append(key)
+        if few.count > 16 { many = Set(few) }
     }
 }

@@ -51,26 +51,37 @@ public struct DemoCatalog: Sendable {
         return (isPath ? url.deletingPathExtension().lastPathComponent : nameOrPath, data)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ kind: String, _ nameOrPath: String) throws(DemoError) -> T {
-        let (name, data) = try file(kind, nameOrPath)
+    private static func decode<T: Decodable>(_ type: T.Type, _ kind: String, _ name: String, _ data: Data) throws(DemoError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw .invalidFile(kind: String(kind.dropLast()), name: name, problem: Self.explain(error))
+            throw .invalidFile(kind: kind, name: name, problem: explain(error))
         }
     }
 
     public func venue(_ nameOrPath: String) throws(DemoError) -> Venue {
-        let venue = try decode(Venue.self, "venues", nameOrPath)
+        let (_, data) = try file("venues", nameOrPath)
+        return try Self.venue(from: data, name: nameOrPath)
+    }
+
+    /// A venue file's bytes, decoded and checked; `name` is what messages call it.
+    public static func venue(from data: Data, name: String) throws(DemoError) -> Venue {
+        let venue = try decode(Venue.self, "venue", name, data)
         do { try venue.validate() } catch {
-            if case .invalidVenue(_, let problem) = error { throw .invalidFile(kind: "venue", name: nameOrPath, problem: problem) }
-            throw .invalidFile(kind: "venue", name: nameOrPath, problem: error.description)
+            if case .invalidVenue(_, let problem) = error { throw .invalidFile(kind: "venue", name: name, problem: problem) }
+            throw .invalidFile(kind: "venue", name: name, problem: error.description)
         }
         return venue
     }
 
     public func scenario(_ nameOrPath: String) throws(DemoError) -> Scenario {
-        let scenario = try decode(Scenario.self, "scenarios", nameOrPath)
+        let (name, data) = try file("scenarios", nameOrPath)
+        return try Self.scenario(from: data, name: name)
+    }
+
+    /// A scenario file's bytes, decoded and checked; `name` is what messages call it.
+    public static func scenario(from data: Data, name: String) throws(DemoError) -> Scenario {
+        let scenario = try decode(Scenario.self, "scenario", name, data)
         try scenario.validate()
         return scenario
     }

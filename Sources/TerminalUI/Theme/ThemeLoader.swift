@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Reads theme files (TOML): a palette of named colours and slots mapping roles to palette
 /// names and attributes, decoded over complete defaults so a partial theme works.
@@ -29,13 +28,11 @@ public enum ThemeLoader {
 
     /// Parses theme text; every error names the file, the line and what was expected.
     public static func parse(_ text: String, file: String, defaults: Theme, knownPrefixes: [String] = []) throws(ThemeError) -> Theme {
-        let table: TOMLTable
+        let table: ThemeTOML.Table
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ThemeError(file: file, line: error.source.begin.line, problem: "not valid TOML: \(error.description)")
+            table = try ThemeTOML.parse(text)
         } catch {
-            throw ThemeError(file: file, line: nil, problem: "not valid TOML: \(error)")
+            throw ThemeError(file: file, line: error.line, problem: "not valid TOML: \(error.problem)")
         }
         func line(of key: String) -> Int? { Self.line(of: key, in: text) }
         for key in table.keys where !["name", "description", "monochrome", "palette", "slots"].contains(key) {
@@ -77,7 +74,7 @@ public enum ThemeLoader {
                 switch attribute {
                 case "fg", "bg":
                     guard let color = color(value, palette: palette) else {
-                        throw ThemeError(file: file, line: line(of: key), problem: "slot \"\(key)\": \(attribute) \(value.debugDescription) is not a palette name or colour; expected \(expectedColor)")
+                        throw ThemeError(file: file, line: line(of: key), problem: "slot \"\(key)\": \(attribute) \(value.shown) is not a palette name or colour; expected \(expectedColor)")
                     }
                     if attribute == "fg" { style.foreground = color } else { style.background = color }
                 case "bold", "dim", "underline", "reverse":
@@ -100,7 +97,7 @@ public enum ThemeLoader {
         return monochrome ? theme.mapped(to: .none) : theme
     }
 
-    static func color(_ value: any TOMLValueConvertible, palette: [String: Color]) -> Color? {
+    static func color(_ value: ThemeTOML.Value, palette: [String: Color]) -> Color? {
         if let number = value.int { return (0...255).contains(number) ? .indexed(UInt8(number)) : nil }
         guard let text = value.string?.lowercased() else { return nil }
         if text == "default" { return .default }
