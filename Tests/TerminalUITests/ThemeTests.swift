@@ -100,3 +100,62 @@ struct ThemeTests {
         #expect(ColorCapability.detect(colors: 2, environment: [:]) == .none)
     }
 }
+
+/// The TOML subset themes are written in, read by hand.
+@Suite("Theme TOML")
+struct ThemeTOMLTests {
+    @Test func theSubsetThemesUseIsRead() throws {
+        let table = try ThemeTOML.parse("""
+            # a comment
+            name = "x" # trailing comment
+            monochrome = false
+            [palette]
+            ink = 235
+            big = 1_000
+            neg = -3
+            'literal' = 'C:\\path'
+            [slots]
+            "seat.free" = { fg = "ink", bold = true, nested = { deep = "\\u00e9\\t" } }
+            "empty" = {}\r
+            """)
+        #expect(table.keys == ["name", "monochrome", "palette", "slots"])
+        #expect(table["name"] == .string("x") && table["monochrome"] == .boolean(false))
+        let palette = try #require(table["palette"]?.table)
+        #expect(palette["ink"] == .integer(235) && palette["big"] == .integer(1000) && palette["neg"] == .integer(-3))
+        #expect(palette["literal"] == .string("C:\\path"))
+        let slot = try #require(table["slots"]?.table?["seat.free"]?.table)
+        #expect(slot["fg"] == .string("ink") && slot["bold"] == .boolean(true))
+        #expect(slot["nested"]?.table?["deep"] == .string("é\t"))
+        #expect(table["slots"]?.table?.line(of: "seat.free") == 10)
+    }
+
+    @Test(arguments: [
+        ("[{ fg = \"ink\" }", 1, "expected a key"),
+        ("a = 1\na = 2", 2, "defined twice"),
+        ("[slots]\n[slots]", 2, "table [slots] is defined twice"),
+        ("a = [1, 2]", 1, "arrays are not used"),
+        ("a = 1.5", 1, "only whole numbers"),
+        ("a = 1979-05-27", 1, "only whole numbers"),
+        ("a.b = 1", 1, "dotted keys"),
+        ("a = \"\"\"x\"\"\"", 1, "multi-line strings"),
+        ("a = \"open", 1, "not closed"),
+        ("a = \"x\\q\"", 1, "unknown escape"),
+        ("a = \"\\uD800\"", 1, "hex digits of a Unicode scalar"),
+        ("a = { b = 1,\n c = 2 }", 1, "expected a key"),
+        ("a = 99999999999999999999", 1, "too large"),
+        ("a = 007", 1, "cannot start with 0"),
+        ("a = tru", 1, "true or false"),
+        ("a = 1 b = 2", 1, "end of the line"),
+        ("[[x]]", 1, "arrays of tables"),
+        ("a = \"\u{1B}[2J\"", 1, "control character"),
+    ])
+    func everythingElseIsRefusedWithItsLine(_ text: String, _ line: Int, _ problem: String) {
+        do {
+            _ = try ThemeTOML.parse(text)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.problem.contains(problem), "\(error)")
+        }
+    }
+}

@@ -213,7 +213,7 @@ private struct Reader {
             index += 1
         }
         guard digits > 0, lastWasDigit else { throw fail("expected a value: a \"string\", a whole number, true, false or { … }") }
-        if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: ":") {
+        if let byte = current, [".", "e", "E", ":", "-", "T"].contains(Character(Unicode.Scalar(byte))) {
             throw fail("only whole numbers are used in themes")
         }
         return negative ? -value : value
