@@ -200,6 +200,8 @@ public struct JSONScanner {
             index += 1
         }
         guard index > start else { throw Unexpected() }
+        // JSON has no leading zeros (`034000` is refused by JSONDecoder, so here too).
+        if index - start > 1, bytes[start] == UInt8(ascii: "0") { throw Unexpected() }
         if let next = peek(), next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { throw Unexpected() }
         return negative ? -value : value
     }
