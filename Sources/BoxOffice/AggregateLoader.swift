@@ -140,12 +140,13 @@ final class AggregateLoader {
     /// An inventory snapshot read by hand (thousands of taken seats); nil leaves it to Codable.
     static func fastInventory(_ data: Data) -> InventoryState? {
         let decoded = try? JSONScanner.read(data) { scanner -> InventoryState? in
-            var show: String?, venue: Venue?, taken: [SeatID: SeatState] = [:]
+            var show: String?, venue: Venue?, taken: [SeatID: SeatState] = [:], sawTaken = false
             try scanner.object { key, scanner in
                 switch key {
                 case "showId": show = try scanner.string()
                 case "venue": venue = try EventCodec.makeDecoder().decode(Venue.self, from: scanner.rawValue())
                 case "taken":
+                    sawTaken = true
                     try scanner.array { scanner in
                         var seat: String?, state: SeatState?
                         try scanner.object { key, scanner in
@@ -178,7 +179,7 @@ final class AggregateLoader {
                 default: throw JSONScanner.Unexpected()
                 }
             }
-            guard scanner.atEnd(), let show, let venue else { return nil }
+            guard scanner.atEnd(), sawTaken, let show, let venue else { return nil }
             return InventoryState(showId: ShowID(show), layout: VenueLayout(venue), taken: taken)
         }
         return decoded ?? nil

@@ -51,7 +51,16 @@ public struct Venue: Hashable, Sendable, Codable {
         }
     }
 
-    public var capacity: Int { sections.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.seats } } }
+    /// Seats in all rows. Saturating: a venue read from a damaged file or store may claim any
+    /// number (`validate` refuses it; the sum must not trap first).
+    public var capacity: Int {
+        sections.reduce(0) { total, section in
+            section.rows.reduce(total) { sum, row in
+                let (next, overflow) = sum.addingReportingOverflow(max(row.seats, 0))
+                return overflow ? .max : next
+            }
+        }
+    }
 
     /// Checks what seat ids and prices rely on; the message says what to fix in the file.
     public func validate() throws(TicketingError) {

@@ -28,12 +28,14 @@ public struct VenueLayout: Sendable, Hashable {
         let prices = Dictionary(venue.tiers.map { ($0.id, $0.priceMinor) }, uniquingKeysWith: { first, _ in first })
         var seats: [Seat] = []
         var rows: [Row] = []
-        seats.reserveCapacity(venue.capacity)
+        // A venue that never passed `validate` (a damaged snapshot) is laid out only as far
+        // as a valid one could go: at most 500 seats a row.
+        seats.reserveCapacity(min(venue.capacity, 100_000))
         for (sectionIndex, section) in venue.sections.enumerated() {
             for (rowIndex, row) in section.rows.enumerated() {
                 let start = seats.count
                 let price = Money(minor: prices[row.tier] ?? 0, currency: venue.currency)
-                for number in 1...max(row.seats, 1) where row.seats > 0 {
+                for number in 1...min(max(row.seats, 1), 500) where row.seats > 0 {
                     seats.append(Seat(
                         id: SeatID(section: section.name, row: row.label, number: number),
                         section: sectionIndex, row: rows.count, number: number, tier: row.tier, price: price

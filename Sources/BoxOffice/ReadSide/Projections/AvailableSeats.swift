@@ -181,7 +181,8 @@ extension AvailableSeats.Section: FastCodingRow {
     static func fastDecode(_ data: Data) -> Self? {
         let decoded = try? JSONScanner.read(data) { scanner -> Self? in
             var showId: String?, name: String?, index: Int64?, rows: [Venue.Row]?, taken: [String: AvailableSeats.Seat]?
-            var held: Int64 = 0, sold: Int64 = 0, blocked: Int64 = 0, countsOnly: Bool?
+            // Every key but countsOnly is required, as Codable requires it.
+            var held: Int64?, sold: Int64?, blocked: Int64?, countsOnly: Bool?
             try scanner.object { key, scanner in
                 switch key {
                 case "showId": showId = try scanner.string()
@@ -226,7 +227,7 @@ extension AvailableSeats.Section: FastCodingRow {
                 default: throw JSONScanner.Unexpected()
                 }
             }
-            guard scanner.atEnd(), let showId, let name, let index, let rows, let taken else { return nil }
+            guard scanner.atEnd(), let showId, let name, let index, let rows, let taken, let held, let sold, let blocked else { return nil }
             return Self(showId: showId, name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked), countsOnly: countsOnly)
         }
         return decoded ?? nil

@@ -142,7 +142,10 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
         let decoded = try? JSONScanner.read(data) { scanner -> Self? in
             var showId: String?, currency: String?, capacity: Int64?
             var sales = Self(showId: "", currency: "", capacity: 0)
+            // Codable requires every key; so does this reader (duplicates are refused by the scanner).
+            var keys = 0
             try scanner.object { key, scanner in
+                keys += 1
                 switch key {
                 case "showId": showId = try scanner.string()
                 case "currency": currency = try scanner.string()
@@ -169,7 +172,7 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
                 default: throw JSONScanner.Unexpected()
                 }
             }
-            guard scanner.atEnd(), let showId, let currency, let capacity else { return nil }
+            guard scanner.atEnd(), keys == 16, let showId, let currency, let capacity else { return nil }
             sales.showId = showId
             sales.currency = currency
             sales.capacity = Int(capacity)
