@@ -74,28 +74,10 @@ extension Reducer {
             return []
 
         case .cancelHold(let reservation, _):
-            switch key {
-            case .character("y"), .character("Y"):
-                state.dialog = nil
-                return [.command(.cancelReservation(reservation), done: "cancelled \(reservation)")]
-            case .character("n"), .character("N"):
-                state.dialog = nil
-            default:
-                break
-            }
-            return []
+            return confirm(key, &state, [.command(.cancelReservation(reservation), done: "cancelled \(reservation)")])
 
         case .closeSales(let show, _):
-            switch key {
-            case .character("y"), .character("Y"):
-                state.dialog = nil
-                return [.command(.closeSales(show), done: "closed sales for \(show)")]
-            case .character("n"), .character("N"):
-                state.dialog = nil
-            default:
-                break
-            }
-            return []
+            return confirm(key, &state, [.command(.closeSales(show), done: "closed sales for \(show)")])
 
         case .cancelShow(let show, var typed, _):
             guard key == .enter else {
@@ -123,6 +105,21 @@ extension Reducer {
 
         case .details:
             if key == .enter || key == .character("q") { state.dialog = nil }
+            return []
+        }
+    }
+
+    /// A yes/no question: `y` closes the dialog and runs `effects`, `n` only closes it, any
+    /// other key leaves it open.
+    private static func confirm(_ key: Key, _ state: inout AppState, _ effects: [Effect]) -> [Effect] {
+        switch key {
+        case .character("y"), .character("Y"):
+            state.dialog = nil
+            return effects
+        case .character("n"), .character("N"):
+            state.dialog = nil
+            return []
+        default:
             return []
         }
     }

@@ -15,6 +15,16 @@ enum MetadataCoding {
 
     /// Reads the fixed shape by hand; anything else goes through `JSONDecoder`.
     static func decode(_ data: Data, position: Int64) throws -> EventMetadata {
+        if let fast = fastDecode(data) { return fast }
+        do {
+            return try decoder.decode(EventMetadata.self, from: data)
+        } catch {
+            throw EventStoreError.storage("event at position \(position) has unreadable metadata: \(String(decoding: data.prefix(80), as: UTF8.self))")
+        }
+    }
+
+    /// The fixed shape read by hand; nil for anything else (then `JSONDecoder` decides).
+    static func fastDecode(_ data: Data) -> EventMetadata? {
         let fast = try? JSONScanner.read(data) { scanner -> EventMetadata? in
             var metadata = EventMetadata()
             try scanner.object { key, scanner in
@@ -28,12 +38,7 @@ enum MetadataCoding {
             }
             return scanner.atEnd() ? metadata : nil
         }
-        if let fast = fast ?? nil { return fast }
-        do {
-            return try decoder.decode(EventMetadata.self, from: data)
-        } catch {
-            throw EventStoreError.storage("event at position \(position) has unreadable metadata: \(String(decoding: data.prefix(80), as: UTF8.self))")
-        }
+        return fast ?? nil
     }
 }
 

@@ -99,20 +99,8 @@ enum ParserChecks {
     /// Event metadata: the hand-read shape and `JSONDecoder` agree whenever the former accepts.
     static func eventMetadata(_ data: Data) {
         guard let decoded = try? MetadataCoding.decode(data, position: 1) else { return }
-        let fast = try? JSONScanner.read(data) { scanner -> EventMetadata? in
-            var metadata = EventMetadata()
-            try scanner.object { key, scanner in
-                switch key {
-                case "actor": metadata.actor = try scanner.optionalString()
-                case "causationId": metadata.causationId = try scanner.optionalString()
-                case "commandId": metadata.commandId = try scanner.optionalString()
-                case "correlationId": metadata.correlationId = try scanner.optionalString()
-                default: throw JSONScanner.Unexpected()
-                }
-            }
-            return scanner.atEnd() ? metadata : nil
-        }
-        if let fast = fast ?? nil {
+        let fast = MetadataCoding.fastDecode(data)
+        if let fast {
             guard let slow = try? JSONDecoder().decode(EventMetadata.self, from: data) else { violated("metadata: the fast path read what JSONDecoder refuses", data) }
             guard slow == fast, decoded == fast else { violated("metadata: the fast path and JSONDecoder disagree", data) }
         }
