@@ -185,11 +185,12 @@ public final class SQLiteEventStore: EventStore {
 
     /// Deletes the store at `path` with its `-wal` and `-shm` files, refusing when another
     /// process has it open; a file that is not a Marquee store is refused and left untouched.
-    public static func remove(path: String) throws(EventStoreError) {
+    /// With `dryRun`, deletes nothing and only says (by throwing) why it could not.
+    public static func remove(path: String, dryRun: Bool = false) throws(EventStoreError) {
         guard FileManager.default.fileExists(atPath: path) else { return }
         // Proves it is a Marquee store; closed again before the exclusive lock is tried.
         _ = try SQLiteEventStore(path: path, readOnly: true)
-        try StoreFileGuard.remove(path: path)
+        try StoreFileGuard.remove(path: path, dryRun: dryRun)
     }
 
     /// Throws when the store's files were deleted or replaced under this process.

@@ -61,12 +61,14 @@ final class StoreFileGuard: Sendable {
         return nil
     }
 
-    /// Deletes the store at `path` (its `-wal` and `-shm` too) unless another process has it open.
-    static func remove(path: String) throws(EventStoreError) {
+    /// Deletes the store at `path` (its `-wal` and `-shm` too) unless another process has it
+    /// open; with `dryRun`, only says whether it could.
+    static func remove(path: String, dryRun: Bool = false) throws(EventStoreError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { throw .inUse(path: path) }
+        if dryRun { return }
         for suffix in ["", "-wal", "-shm"] {
             if unlink(path + suffix) != 0 && errno != ENOENT {
                 throw .storage("cannot delete \(path + suffix): \(String(cString: strerror(errno)))")

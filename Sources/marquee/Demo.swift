@@ -38,6 +38,9 @@ extension Marquee {
             if store.readOnly {
                 fail("the demo's simulated buyers write to the store, and --read-only forbids writes; to watch a store without writing, use `marquee console --read-only`")
             }
+            // A store in use is refused before anything else; it is deleted only once the
+            // console can start, so a failed start never costs the old store.
+            if fresh { removeStore(dryRun: true) }
             try requireTerminal()
             if fresh { removeStore() }
             let exists = FileManager.default.fileExists(atPath: store.db)
@@ -55,9 +58,9 @@ extension Marquee {
 
         /// Deletes the demo store, but only if it is a Marquee store (never someone's other file)
         /// that no other process has open.
-        private func removeStore() {
+        private func removeStore(dryRun: Bool = false) {
             do {
-                try SQLiteEventStore.remove(path: store.db)
+                try SQLiteEventStore.remove(path: store.db, dryRun: dryRun)
             } catch {
                 fail("--fresh would delete \(store.db), but: \(error.description)")
             }

@@ -63,9 +63,16 @@ struct DefectTests {
         defer { follower.process.terminate() }
         Thread.sleep(forTimeInterval: 0.5)
         #expect(throws: EventStoreError.inUse(path: path)) { try SQLiteEventStore.remove(path: path) }
+        // Refused before the terminal is even looked at, naming what to do.
+        let fresh = try BinaryRunner.run(["demo", "--fresh", "--db", path])
+        #expect(fresh.status == 2 && fresh.stderr.contains("is open in another Marquee process") && fresh.stderr.contains("Quit that process first"), "\(fresh.stderr)")
         #expect(FileManager.default.fileExists(atPath: path) && opens(path))
+        // Not in use, but no terminal to run on: the old store is kept, not deleted for nothing.
         follower.process.terminate()
         _ = follower.wait()
+        let noTerminal = try BinaryRunner.run(["demo", "--fresh", "--db", path])
+        #expect(noTerminal.status == 2 && noTerminal.stderr.contains("not a terminal"), "\(noTerminal.stderr)")
+        #expect(opens(path))
         try SQLiteEventStore.remove(path: path)
         #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: path + "-wal"))
     }
