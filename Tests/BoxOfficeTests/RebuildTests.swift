@@ -27,6 +27,42 @@ struct RebuildTests {
         return r
     }
 
+    /// Another process keeps folding while this one rebuilds: the swap must never set a
+    /// checkpoint back, and catching up to where the other got must leave exact rows — the
+    /// feed, which keeps its last N entries, included.
+    @Test func givenAWriterFoldingAheadDuringARebuild_whenItSwaps_thenItCatchesUpAndEveryModelIsExact() async throws {
+        let r = try ReadHarness(feedLimit: 5)
+        let show = try await r.h.onSale()
+        r.bus.drain()
+        let codec = EventCodec()
+        var toggles = 0
+        func appendBeside(_ count: Int) throws {
+            for _ in 0..<count {
+                let seat = [SeatID("Stalls-B-1")]
+                let event: DomainEvent = toggles.isMultiple(of: 2)
+                    ? .seatsBlocked(SeatsBlocked(showId: show, reservationId: nil, seats: seat, by: "other", at: r.clock.now()))
+                    : .seatsUnblocked(SeatsUnblocked(showId: show, reservationId: nil, seats: seat, by: "other", at: r.clock.now()))
+                toggles += 1
+                _ = try r.h.store.append(AppendRequest(writes: [StreamWrite(stream: StreamRef.inventory(show).name, expected: .any, events: [
+                    try codec.encode(event, metadata: EventMetadata(correlationId: "C-OTHER", actor: "other")),
+                ])], recordedAt: r.clock.now()))
+            }
+            // The other process's bus folds them and commits its rows past the rebuild's head.
+            r.bus.drain()
+        }
+        var appended = false
+        let written = try Rebuild.run(storage: r.h.store, mode: .write, feedLimit: 5, batchSize: 1) { _ in
+            guard !appended else { return }
+            appended = true
+            try? appendBeside(12)
+        }
+        let head = try r.h.store.headPosition()
+        #expect(written.allSatisfy { $0.checkpoint == head }, "\(written.map(\.checkpoint)) vs \(head)")
+        let verified = try Rebuild.run(storage: r.h.store, mode: .verify, feedLimit: 5)
+        #expect(verified.allSatisfy { $0.matches }, "\(verified.filter { !$0.matches })")
+        #expect(try r.h.store.loadRows(of: "eventFeed").rows.count == 5)
+    }
+
     @Test func aRebuildEqualsTheLiveReadModels() async throws {
         let r = try await busyStore()
         let live = r.read.snapshot()

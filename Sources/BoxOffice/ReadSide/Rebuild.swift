@@ -73,7 +73,8 @@ public enum Rebuild {
                 // Other processes keep folding while this one rebuilds: when one got further,
                 // fold on to where it is and swap there, so the checkpoint never goes back.
                 while let ahead = try storage.replaceRows(of: fold.name, with: fold.encodedRows(), checkpoint: checkpoint) {
-                    _ = try pass.fold([fold], after: checkpoint, through: ahead, limits: [:]) { _ in }
+                    // Every event of the gap: a windowed fold (the feed) trims itself only as it applies them.
+                    _ = try pass.fold([fold], after: checkpoint, through: ahead, limits: [:], windows: false) { _ in }
                     checkpoint = ahead
                 }
                 return Report(projection: fold.name, events: done, rows: fold.rowCount, liveRows: fold.rowCount, inserted: 0, updated: 0, deleted: 0, differingKeys: [], checkpoint: checkpoint)
@@ -96,9 +97,12 @@ struct Pass {
     let batchSize: Int
     let codec = EventCodec()
 
-    /// Folds the events in (`after`, `through`]; returns how many were read.
+    /// Folds the events in (`after`, `through`]; returns how many were read. With `windows`, a
+    /// fold that keeps only its last N events (the feed) is handed only those: right for a fold
+    /// that starts empty, wrong for one that goes on from earlier rows.
     func fold(
-        _ folds: [any RebuildFold], after start: Int64, through last: Int64, limits: [String: Int64], progress: (Int64) -> Void
+        _ folds: [any RebuildFold], after start: Int64, through last: Int64, limits: [String: Int64], windows: Bool = true,
+        progress: (Int64) -> Void
     ) throws -> Int64 {
         var after = start
         var done: Int64 = 0
@@ -108,7 +112,7 @@ struct Pass {
             for recorded in batch where recorded.position <= last {
                 let wanted = folds.filter { fold in
                     let limit = limits[fold.name] ?? last
-                    return recorded.position <= limit && fold.window.map { recorded.position > limit - $0 } ?? true
+                    return recorded.position <= limit && (windows ? fold.window.map { recorded.position > limit - $0 } ?? true : true)
                         && !(skipped[fold.name]?.contains(recorded.position) ?? false)
                 }
                 guard !wanted.isEmpty else { continue }
