@@ -128,7 +128,8 @@ extension SagaLedger.Entry: FastCodingRow {
     static func fastDecode(_ data: Data) -> Self? {
         let decoded = try? JSONScanner.read(data) { scanner -> Self? in
             var reservationId: String?, showId: String?, status: ReservationStatus?, expiresAt: Date?, amountMinor: Int64?, currency: String?
-            var payment = SagaLedger.Payment.none, method: PaymentMethod?, requestedAt: Date?, failure: String?, cancelled = false
+            // payment and showCancelled are always written, and Codable requires them.
+            var payment: SagaLedger.Payment?, method: PaymentMethod?, requestedAt: Date?, failure: String?, cancelled: Bool?
             var correlation: String?, causation: Int64?
             try scanner.object { key, scanner in
                 switch key {
@@ -141,7 +142,11 @@ extension SagaLedger.Entry: FastCodingRow {
                 case "payment":
                     guard let value = SagaLedger.Payment(rawValue: try scanner.string()) else { throw JSONScanner.Unexpected() }
                     payment = value
-                case "method": method = scanner.null() ? nil : PaymentMethod(rawValue: try scanner.string())
+                case "method":
+                    if !scanner.null() {
+                        guard let value = PaymentMethod(rawValue: try scanner.string()) else { throw JSONScanner.Unexpected() }
+                        method = value
+                    }
                 case "paymentRequestedAt": requestedAt = scanner.null() ? nil : try scanner.date()
                 case "failureReason": failure = try scanner.optionalString()
                 case "showCancelled": cancelled = try scanner.bool()
@@ -150,7 +155,8 @@ extension SagaLedger.Entry: FastCodingRow {
                 default: throw JSONScanner.Unexpected()
                 }
             }
-            guard scanner.atEnd(), let reservationId, let showId, let status, let expiresAt, let amountMinor, let currency, let causation else { return nil }
+            guard scanner.atEnd(), let reservationId, let showId, let status, let expiresAt, let amountMinor, let currency, let causation,
+                  let payment, let cancelled else { return nil }
             return Self(
                 reservationId: reservationId, showId: showId, status: status, expiresAt: expiresAt, payment: payment, method: method,
                 amountMinor: amountMinor, currency: currency, paymentRequestedAt: requestedAt, failureReason: failure,

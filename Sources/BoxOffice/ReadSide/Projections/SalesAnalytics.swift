@@ -128,13 +128,17 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
             var map: [String: SalesAnalytics.Tally] = [:]
             try scanner.object { key, scanner in
                 var tally = SalesAnalytics.Tally()
+                var fields = 0
                 try scanner.object { field, scanner in
+                    fields += 1
                     switch field {
                     case "tickets": tally.tickets = Int(try scanner.int())
                     case "revenueMinor": tally.revenueMinor = try scanner.int()
                     default: throw JSONScanner.Unexpected()
                     }
                 }
+                // Both keys, as Codable requires them.
+                guard fields == 2 else { throw JSONScanner.Unexpected() }
                 map[key] = tally
             }
             return map
