@@ -359,6 +359,8 @@ struct SeenKeys {
             return
         }
         guard !few.contains(key) else { throw JSONScanner.Unexpected() }
+        // One allocation for the usual object, not one per doubling.
+        if few.isEmpty { few.reserveCapacity(16) }
         few.append(key)
         if few.count > 16 { many = Set(few) }
     }

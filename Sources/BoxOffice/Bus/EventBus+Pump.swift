@@ -19,7 +19,11 @@ extension EventBus {
         }
         do {
             head = try store.headPosition()
-            openFailures = try store.failures(includeResolved: false)
+            let now = DispatchTime.now()
+            if failuresReadAt.map({ now.uptimeNanoseconds - $0.uptimeNanoseconds >= UInt64(pollInterval * 1e9) }) ?? true {
+                openFailures = try store.failures(includeResolved: false)
+                failuresReadAt = now
+            }
             problem = nil
         } catch {
             problem = error.description
@@ -76,6 +80,7 @@ extension EventBus {
         if let failure = slot.openFailure {
             try? store.resolveFailure(id: failure, resolution: "retried", at: clock.now())
             slot.openFailure = nil
+            failuresReadAt = nil
             note(slot.subscriber.name, "recovered after a retry")
         }
     }
@@ -106,6 +111,7 @@ extension EventBus {
                 return
             }
             slot.openFailure = saved.id
+            failuresReadAt = nil
             slot.state = .stopped(position: position, failureId: saved.id, error: text)
             note(slot.subscriber.name, "stopped at #\(position) (\(type)) after \(slot.attempts) attempts: \(text)")
         } else {
@@ -133,6 +139,7 @@ extension EventBus {
             slot.state = .running
             slot.attempts = 0
             slot.openFailure = nil
+            failuresReadAt = nil
         }
     }
 
@@ -168,6 +175,7 @@ extension EventBus {
         slot.state = .running
         slot.attempts = 0
         slot.openFailure = nil
+        failuresReadAt = nil
         note(subscriber, "skipped #\(position)")
         return true
     }

@@ -108,9 +108,12 @@ public final class EventBus: @unchecked Sendable {
     private var wake = false
     private var stopped = false
     private var thread: Thread?
-    private let published = Mutex((statuses: [Status](), notices: [Notice](), head: Int64(0), problem: String?.none, noticeCount: 0, failures: [FailureRecord]()))
-    /// Open failure records of every process on the store, as of the last pass; guarded by `pumpLock`.
+    private let published = Mutex((statuses: [Status](), notices: [Notice](), head: Int64(0), problem: String?.none, unannounced: false, failures: [FailureRecord]()))
+    /// Open failure records of every process on the store, as of the last look; guarded by `pumpLock`.
     var openFailures: [FailureRecord] = []
+    /// When the failures table was last read: at most once a poll interval, not on every pass
+    /// (a rush pumps after every commit). Guarded by `pumpLock`.
+    var failuresReadAt: DispatchTime?
     /// Why the bus cannot read the store right now (nil while it can); guarded by `pumpLock`.
     var problem: String?
     /// The most a subscriber that cannot even record its failure waits between attempts, so it
@@ -244,12 +247,12 @@ public final class EventBus: @unchecked Sendable {
         }
         return published.withLock { state in
             let changed = state.statuses != statuses || state.head != head || state.problem != problem
-                || state.noticeCount != state.notices.count || state.failures != openFailures
+                || state.unannounced || state.failures != openFailures
             state.statuses = statuses
             state.head = head
             state.problem = problem
             state.failures = openFailures
-            state.noticeCount = state.notices.count
+            state.unannounced = false
             return changed
         }
     }
@@ -258,8 +261,7 @@ public final class EventBus: @unchecked Sendable {
         let notice = Notice(at: clock.now(), subscriber: subscriber, message: message)
         published.withLock { state in
             state.notices.append(notice)
-            // Counted separately: the list is capped, so its length alone cannot tell news.
-            state.noticeCount = -1
+            state.unannounced = true
             if state.notices.count > 100 { state.notices.removeFirst(state.notices.count - 100) }
         }
     }
