@@ -3,7 +3,7 @@ import Foundation
 import Ticketing
 
 /// Loads aggregates for the writer: cached by stream and version, rebuilt from the latest
-/// snapshot plus the events after it, refreshed from the tail when another writer moved on.
+/// snapshot plus the events after it. The writer tells it which streams another process moved.
 ///
 /// - Important: confined to the writer thread; it is not synchronised.
 final class AggregateLoader {
@@ -12,7 +12,6 @@ final class AggregateLoader {
         var state: Aggregates
     }
 
-    private let store: any EventStore
     private let codec = EventCodec()
     private var cache: [StreamRef: Loaded] = [:]
     private let capacity: Int
@@ -20,29 +19,33 @@ final class AggregateLoader {
     /// Events read from the store while loading, for tests that prove snapshots are used.
     private(set) var eventsRead = 0
 
-    init(store: any EventStore, snapshotEvery: Int, capacity: Int = 4_096) {
-        self.store = store
+    init(snapshotEvery: Int, capacity: Int = 4_096) {
         self.snapshotEvery = Int64(max(snapshotEvery, 1))
         self.capacity = capacity
     }
 
-    func load(_ ref: StreamRef) throws(BoxOfficeError) -> Loaded {
+    /// The cached state of a stream, else its latest snapshot plus the events after it.
+    func load(_ ref: StreamRef, from source: any StreamSource) throws(BoxOfficeError) -> Loaded {
         if let cached = cache[ref] { return cached }
         var loaded = Loaded(version: 0, state: Aggregates())
-        if let snapshot = try wrap({ () throws(EventStoreError) in try store.loadSnapshot(stream: ref.name) }),
+        if let snapshot = try wrap({ () throws(EventStoreError) in try source.loadSnapshot(stream: ref.name) }),
            let state = Self.decodeSnapshot(snapshot, for: ref) {
             loaded = Loaded(version: snapshot.version, state: state)
         }
-        loaded = try catchUp(loaded, ref)
+        let events = try wrap { () throws(EventStoreError) in try source.read(stream: ref.name, fromVersion: loaded.version + 1) }
+        eventsRead += events.count
+        for recorded in events {
+            let event: DomainEvent
+            do { event = try codec.decode(recorded) } catch { throw .unreadable(error) }
+            loaded.state.apply(event, on: ref)
+            loaded.version = recorded.streamVersion
+        }
         remember(ref, loaded)
         return loaded
     }
 
-    /// Brings a cached aggregate up to the store's version (after a conflict).
-    func refresh(_ ref: StreamRef) throws(BoxOfficeError) {
-        guard let cached = cache[ref] else { return }
-        remember(ref, try catchUp(cached, ref))
-    }
+    /// The cached state, nil when not cached.
+    func cached(_ ref: StreamRef) -> Loaded? { cache[ref] }
 
     func remember(_ ref: StreamRef, _ loaded: Loaded) {
         if cache.count >= capacity, cache[ref] == nil {
@@ -53,27 +56,21 @@ final class AggregateLoader {
         cache[ref] = loaded
     }
 
-    func forget(_ ref: StreamRef) { cache[ref] = nil }
-
-    private func catchUp(_ start: Loaded, _ ref: StreamRef) throws(BoxOfficeError) -> Loaded {
-        var loaded = start
-        let events = try wrap { () throws(EventStoreError) in try store.read(stream: ref.name, fromVersion: start.version + 1) }
-        eventsRead += events.count
-        for recorded in events {
-            let event: DomainEvent
-            do { event = try codec.decode(recorded) } catch { throw .unreadable(error) }
-            loaded.state.apply(event, on: ref)
-            loaded.version = recorded.streamVersion
+    /// Drops streams someone else wrote: they load again from the store when next needed.
+    func forget(streamsNamed names: Set<String>) {
+        for name in names {
+            if let ref = StreamRef(name: name) { cache[ref] = nil }
         }
-        return loaded
     }
 
-    /// Saves a snapshot when a stream's version crossed a multiple of `snapshotEvery`.
-    func snapshotIfDue(_ ref: StreamRef, from oldVersion: Int64, to loaded: Loaded) {
+    func forgetAll() { cache.removeAll(keepingCapacity: true) }
+
+    /// Saves a snapshot with the transaction when a stream's version crossed a multiple of
+    /// `snapshotEvery`.
+    func snapshotIfDue(_ ref: StreamRef, from oldVersion: Int64, to loaded: Loaded, in transaction: any EventStoreTransaction) throws(EventStoreError) {
         guard loaded.version / snapshotEvery > oldVersion / snapshotEvery,
               let payload = Self.encodeSnapshot(loaded.state, for: ref) else { return }
-        // A snapshot is an optimisation: failing to save one must not fail the command.
-        try? store.saveSnapshot(Snapshot(
+        try transaction.saveSnapshot(Snapshot(
             stream: ref.name, version: loaded.version, type: Self.snapshotType(ref),
             schemaVersion: Self.snapshotSchema, payload: payload
         ))
@@ -204,6 +201,6 @@ extension InventoryState {
     /// A show's inventory as the log has it now: the latest snapshot plus the events after it,
     /// loaded the way the command writer loads it (nil when the show has none).
     public static func current(of show: ShowID, in store: any EventStore) throws(BoxOfficeError) -> InventoryState? {
-        try AggregateLoader(store: store, snapshotEvery: 100).load(.inventory(show)).state.inventory
+        try AggregateLoader(snapshotEvery: 100).load(.inventory(show), from: store).state.inventory
     }
 }

@@ -11,8 +11,6 @@ public final class BoxOffice: Sendable {
         public var holdDuration: TimeInterval = 300
         /// Save a snapshot of a stream every this many events.
         public var snapshotEvery = 100
-        /// Re-decisions after a version conflict before the conflict is reported.
-        public var maxConflictRetries = 3
 
         public init() {}
     }
@@ -31,10 +29,7 @@ public final class BoxOffice: Sendable {
         self.clock = clock
         self.ids = ids
         self.options = options
-        writer = CommandWriter(
-            store: store, clock: clock, ids: ids, snapshotEvery: options.snapshotEvery,
-            maxRetries: options.maxConflictRetries
-        )
+        writer = CommandWriter(store: store, clock: clock, ids: ids, snapshotEvery: options.snapshotEvery)
     }
 
     deinit { writer.stop() }

@@ -4,56 +4,110 @@ import Foundation
 import Ticketing
 
 extension CommandWriter {
-    private struct Unit {
-        var pending: Pending
-        var request: AppendRequest
-        var events: [DomainEvent]
-        var reads: [StreamRef]
-        var correlationId: String
+    /// What one pass over a batch decided: an answer per command, and the head it leaves.
+    struct Pass {
+        var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
+        var head: Int64
+        var appended = false
     }
 
-    private struct Refusal {
-        var pending: Pending
-        var error: TicketingError
-        var reads: [StreamRef: Int64]
+    /// Decides and commits one batch in one write transaction, then answers every command.
+    ///
+    /// Deciding inside the store's write lock means no other process can write between what a
+    /// command read and what it appends: a command is accepted or refused for a domain reason,
+    /// never turned away because someone else got there first.
+    func process(_ batch: [Pending]) {
+        var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
+        var appended = false
+        for attempt in 1...3 {
+            do throws(EventStoreError) {
+                let pass = try store.transaction { transaction throws(EventStoreError) in try decide(batch, in: transaction) }
+                knownHead = pass.head
+                (answers, appended) = (pass.answers, pass.appended)
+            } catch {
+                // Nothing of the batch is in the store; what the cache staged is not either.
+                loader.forgetAll()
+                knownHead = nil
+                if case .wrongExpectedVersion = error, attempt < 3 {
+                    // A stream moved that the head check did not reveal (the cache was wrong):
+                    // the next attempt loads everything afresh.
+                    continue
+                }
+                if let abandoned, error == Self.acknowledgedWithoutCommit {
+                    answers = abandoned.answers.map { pending, result in (pending, result.map { CommandResult(positions: [], events: $0.events, duplicate: $0.duplicate, correlationId: $0.correlationId) }) }
+                    self.abandoned = nil
+                    break
+                }
+                let failure: BoxOfficeError = if case .wrongExpectedVersion(let stream, _, _) = error {
+                    .concurrencyConflict(stream: stream, attempts: attempt)
+                } else {
+                    .store(error)
+                }
+                answers = batch.map { ($0, .failure(failure)) }
+            }
+            break
+        }
+        if appended {
+            for observer in commitObservers.withLock({ $0 }) { observer() }
+        }
+        for (pending, result) in answers { pending.reply(result) }
     }
 
-    /// Decides and commits one batch; returns the commands to run again (after a conflict).
-    func process(_ batch: [Pending]) -> [Pending] {
-        var overlay: [StreamRef: AggregateLoader.Loaded] = [:]
-        var units: [Unit] = []
-        var refusals: [Refusal] = []
-        var retries: [Pending] = []
-
-        for var pending in batch {
-            if let commandId = pending.context.commandId, let earlier = recorded(commandId) {
-                pending.reply(.success(CommandResult(positions: earlier, events: [], duplicate: true, correlationId: "")))
+    /// Inside the transaction: learns from one look at the head whether another process wrote
+    /// since this one last committed, forgets the streams it moved, then decides and appends
+    /// each command against the state the previous ones left.
+    private func decide(_ batch: [Pending], in transaction: any EventStoreTransaction) throws(EventStoreError) -> Pass {
+        let head = try transaction.headPosition()
+        if head != knownHead, !faults.contains(.skipVersionCheck) {
+            if let knownHead { loader.forget(streamsNamed: try transaction.streams(writtenAfter: knownHead)) } else { loader.forgetAll() }
+        }
+        var pass = Pass(head: head)
+        for pending in batch {
+            if let commandId = pending.context.commandId, let earlier = try transaction.recordedCommand(commandId) {
+                pass.answers.append((pending, .success(CommandResult(positions: earlier, events: [], duplicate: true, correlationId: ""))))
                 continue
             }
+            let result = try run(pending, in: transaction)
+            if case .success(let done) = result, let last = done.positions.last {
+                pass.head = last
+                pass.appended = true
+            }
+            pass.answers.append((pending, result))
+        }
+        batchesCommitted += 1
+        if faults.contains(.acknowledgeWithoutCommit), batchesCommitted % 10 == 0 {
+            // The defect: the batch's commands are answered "done" and nothing is written.
+            abandoned = pass
+            throw Self.acknowledgedWithoutCommit
+        }
+        return pass
+    }
+
+    /// Decides one command and appends its events; a store failure aborts the transaction.
+    private func run(_ original: Pending, in transaction: any EventStoreTransaction) throws(EventStoreError) -> Result<CommandResult, BoxOfficeError> {
+        var pending = original
+        while true {
             let read: ReadSet
             do throws(BoxOfficeError) {
                 read = try ReadSet.load(for: pending.command) { ref throws(BoxOfficeError) in
-                    if let staged = overlay[ref] { return (staged.version, staged.state) }
-                    let loaded = try loader.load(ref)
+                    let loaded = try loader.load(ref, from: transaction)
                     return (loaded.version, loaded.state)
                 }
             } catch {
-                pending.reply(.failure(error))
-                continue
+                if case .store(let failure) = error { throw failure }
+                return .failure(error)
             }
-            let (state, versions, order) = (read.state, read.versions, read.order)
             let decided: [Decided]
             do throws(TicketingError) {
-                decided = try pending.command.decide(given: state, by: pending.context.actor, now: clock.now())
+                decided = try pending.command.decide(given: read.state, by: pending.context.actor, now: clock.now())
             } catch {
-                if case .reservationAlreadyExists = error, pending.generatedReservation, pending.attempts < maxRetries {
+                if case .reservationAlreadyExists = error, pending.generatedReservation, pending.attempts < Self.reservationIdAttempts {
+                    // The drawn id was taken already: draw another and decide again.
                     pending.command = pending.command.withReservation(ids.reservationID())
                     pending.attempts += 1
-                    retries.append(pending)
-                } else {
-                    refusals.append(Refusal(pending: pending, error: error, reads: versions))
+                    continue
                 }
-                continue
+                return .failure(.refused(error))
             }
             let correlationId = pending.context.correlationId ?? ids.correlationID()
             var metadata = EventMetadata(
@@ -64,114 +118,28 @@ extension CommandWriter {
             let writes: [StreamWrite]
             do {
                 writes = try read.writes(decided, metadata: metadata, codec: codec)
-                for ref in order {
-                    var staged = overlay[ref] ?? AggregateLoader.Loaded(version: versions[ref] ?? 0, state: state)
-                    for item in decided where item.stream == ref {
-                        staged.state.apply(item.event, on: ref)
-                        staged.version += 1
-                    }
-                    overlay[ref] = staged
-                }
             } catch {
-                pending.reply(.failure(.store(.storage("cannot encode an event: \(error)"))))
-                continue
+                return .failure(.store(.storage("cannot encode an event: \(error)")))
             }
-            units.append(Unit(
-                pending: pending,
-                request: AppendRequest(writes: writes, commandId: pending.context.commandId, recordedAt: clock.now()),
-                events: decided.map(\.event), reads: order, correlationId: correlationId
-            ))
-        }
-
-        let stale = commit(units, overlay: overlay, retries: &retries)
-        for refusal in refusals {
-            answer(refusal, stale: stale, retries: &retries)
-        }
-        return retries
-    }
-
-    /// Commits the units and answers each; returns the streams whose cached state is now unknown.
-    private func commit(
-        _ units: [Unit], overlay: [StreamRef: AggregateLoader.Loaded], retries: inout [Pending]
-    ) -> Set<StreamRef> {
-        guard !units.isEmpty else { return [] }
-        var stale = Set<StreamRef>()
-        let results: [Result<AppendOutcome, EventStoreError>]
-        do {
-            batchesCommitted += 1
-            if faults.contains(.acknowledgeWithoutCommit), batchesCommitted % 10 == 0 {
-                // The defect: the batch's commands are answered "done" and nothing is written.
-                results = units.map { _ in .success(.appended(positions: [])) }
-            } else {
-                results = try store.append(units.map(\.request))
-            }
-        } catch {
-            results = units.map { _ in .failure(error) }
-        }
-        for (unit, result) in zip(units, results) {
-            var pending = unit.pending
-            switch result {
-            case .success(.appended(let positions)):
-                pending.reply(.success(CommandResult(
-                    positions: positions, events: unit.events, duplicate: false, correlationId: unit.correlationId
-                )))
-            case .success(.duplicate(let positions)):
-                stale.formUnion(unit.reads)
-                pending.reply(.success(CommandResult(positions: positions, events: [], duplicate: true, correlationId: "")))
-            case .failure(.wrongExpectedVersion(let stream, _, _)):
-                stale.formUnion(unit.reads)
-                if pending.attempts < maxRetries {
-                    pending.attempts += 1
-                    retries.append(pending)
-                } else {
-                    pending.reply(.failure(.concurrencyConflict(stream: stream, attempts: pending.attempts + 1)))
+            let positions = try transaction.append(AppendRequest(writes: writes, commandId: pending.context.commandId, recordedAt: clock.now()))
+            for ref in read.order {
+                let before = AggregateLoader.Loaded(version: read.versions[ref] ?? 0, state: read.state)
+                var after = before
+                for item in decided where item.stream == ref {
+                    after.state.apply(item.event, on: ref)
+                    after.version += 1
                 }
-            case .failure(let error):
-                stale.formUnion(unit.reads)
-                pending.reply(.failure(.store(error)))
+                loader.remember(ref, after)
+                try loader.snapshotIfDue(ref, from: before.version, to: after, in: transaction)
             }
-        }
-        if results.contains(where: { if case .success(.appended(let positions)) = $0 { !positions.isEmpty } else { false } }) {
-            for observer in commitObservers.withLock({ $0 }) { observer() }
-        }
-        for (ref, staged) in overlay {
-            if stale.contains(ref) {
-                loader.forget(ref)
-            } else {
-                let previous = (try? loader.load(ref).version) ?? 0
-                loader.remember(ref, staged)
-                loader.snapshotIfDue(ref, from: previous, to: staged)
-            }
-        }
-        return stale
-    }
-
-    /// A refusal stands only if it was decided on current state: when a stream it read was
-    /// stale (a neighbour failed, or another process wrote), the command is decided again.
-    private func answer(_ refusal: Refusal, stale: Set<StreamRef>, retries: inout [Pending]) {
-        var pending = refusal.pending
-        var outdated = refusal.reads.keys.contains { stale.contains($0) }
-        if !outdated {
-            for (ref, version) in refusal.reads {
-                guard let current = try? store.version(of: ref.name) else { continue }
-                let cached = (try? loader.load(ref).version) ?? version
-                if current != cached {
-                    loader.forget(ref)
-                    outdated = true
-                }
-            }
-        }
-        if outdated, pending.attempts < maxRetries {
-            pending.attempts += 1
-            retries.append(pending)
-        } else {
-            pending.reply(.failure(.refused(refusal.error)))
+            return .success(CommandResult(positions: positions, events: decided.map(\.event), duplicate: false, correlationId: correlationId))
         }
     }
 
-    private func recorded(_ commandId: String) -> [Int64]? {
-        try? store.recordedCommand(commandId)
-    }
+    /// Thrown to roll back a batch under the `acknowledgeWithoutCommit` fault.
+    static let acknowledgedWithoutCommit = EventStoreError.storage("rolled back by the acknowledgeWithoutCommit fault")
+    /// How often a drawn reservation id that clashes is replaced before the clash is reported.
+    static let reservationIdAttempts = 3
 }
 
 extension Command {

@@ -5,16 +5,17 @@ import Synchronization
 import Ticketing
 
 /// The one writer of a process: takes every command queued while the last transaction was
-/// committing, decides each against the state the previous ones left, and commits them all in
-/// one transaction (group commit). Runs on its own thread so SQLite waits never block the
-/// cooperative pool.
+/// committing, and in one write transaction (group commit) decides each against the state the
+/// previous ones left and appends its events. Runs on its own thread so waiting for the store's
+/// lock never blocks the cooperative pool.
 ///
-/// - Important: a refused or conflicting command never fails its neighbours; a conflict
-///   re-decides from fresh state up to `maxRetries` times, then reports the conflict.
+/// - Important: a refused command never fails its neighbours, and no command is ever turned
+///   away because another process wrote first: decisions are taken holding the write lock.
 final class CommandWriter: @unchecked Sendable {
     struct Pending {
         var command: Command
         var context: CommandContext
+        /// Reservation ids drawn so far after a clash.
         var attempts = 0
         /// The reservation id was drawn by the box office, so a clash may be retried with a new one.
         var generatedReservation = false
@@ -25,11 +26,14 @@ final class CommandWriter: @unchecked Sendable {
     let clock: any TimeSource
     let ids: any IdentifierSource
     let codec = EventCodec()
-    let maxRetries: Int
     /// Deliberate defects (tests only; always empty in a normal run).
     let faults = Faults.active
-    /// Batches taken so far (writer thread only).
+    // Writer thread only: batches decided so far; the head the aggregate cache reflects (every
+    // event up to it is folded into what is cached; nil: unknown); a batch the
+    // `acknowledgeWithoutCommit` fault rolled back.
     var batchesCommitted = 0
+    var knownHead: Int64?
+    var abandoned: Pass?
     // Everything below is guarded by `condition`, except `loader`, which only the writer thread touches.
     private let condition = NSCondition()
     private var queue: [Pending] = []
@@ -40,12 +44,11 @@ final class CommandWriter: @unchecked Sendable {
     /// Called on the writer thread after every transaction that appended events.
     let commitObservers = Mutex([@Sendable () -> Void]())
 
-    init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int, maxRetries: Int) {
+    init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int) {
         self.store = store
         self.clock = clock
         self.ids = ids
-        self.maxRetries = maxRetries
-        loader = AggregateLoader(store: store, snapshotEvery: snapshotEvery)
+        loader = AggregateLoader(snapshotEvery: snapshotEvery)
     }
 
     func submit(_ pending: Pending) {
@@ -94,14 +97,8 @@ final class CommandWriter: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             busy = true
             condition.unlock()
-            let retries = process(batch)
-            if let attempts = retries.map(\.attempts).max(), attempts > 0 {
-                // Other processes are writing the same streams: back off a little (more with
-                // each attempt, with jitter) so the re-decision sees their commits.
-                usleep(UInt32.random(in: 500...2_000) * UInt32(min(attempts, 8)))
-            }
+            process(batch)
             condition.lock()
-            queue.insert(contentsOf: retries, at: 0)
             busy = false
             condition.broadcast()
             condition.unlock()

@@ -1,18 +1,49 @@
 import Foundation
 
+/// What loading an aggregate needs: a stream's events and its latest snapshot. Both the store
+/// and a write transaction on it provide them.
+public protocol StreamSource {
+    /// Events of one stream with version ≥ `version`, in order.
+    func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent]
+    func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot?
+}
+
+/// What a writer does while it holds the store's write lock: nothing another process writes can
+/// come between what it reads here and what it appends, so a decision taken on these reads
+/// cannot be overtaken.
+public protocol EventStoreTransaction: StreamSource {
+    /// The position of the last event, 0 for an empty log.
+    func headPosition() throws(EventStoreError) -> Int64
+    /// The streams that gained events after `position` (one look, however many moved).
+    func streams(writtenAfter position: Int64) throws(EventStoreError) -> Set<String>
+    /// The positions a command id was appended at, nil if that id was never recorded.
+    func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]?
+    /// Appends a request decided in this transaction and returns its positions.
+    ///
+    /// - Important: the caller vouches for the expected versions (it read those streams here,
+    ///   or knows no one wrote them since it last did), so they are not read again; a write
+    ///   at a version that is already taken still throws `wrongExpectedVersion`, and the caller
+    ///   must then abandon the transaction. The command id must not be recorded yet.
+    func append(_ request: AppendRequest) throws(EventStoreError) -> [Int64]
+    /// Saves a snapshot with the transaction (a newer one stored already is kept).
+    func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
+}
+
 /// An append-only log of events in streams, with global positions, snapshots and checkpoints.
 ///
 /// - Important: every implementation passes the same contract suite (`EventStoreTests`):
 ///   conditional appends, command-id dedupe, position order and snapshot round trips.
-public protocol EventStore: Sendable {
+public protocol EventStore: StreamSource, Sendable {
     /// Appends several requests in one transaction; each succeeds or fails alone (a failed one
     /// leaves no trace), except that a request writing a stream that an earlier request of the
     /// batch failed to write (or repeated) fails too: it was decided on state that earlier request
     /// would have made, and its expected version could match only by coincidence.
     func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>]
 
-    /// Events of one stream with version ≥ `version`, in order.
-    func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent]
+    /// Runs `body` holding the store's write lock (SQLite: one `BEGIN IMMEDIATE` transaction):
+    /// commits what it appended when it returns, rolls everything back when it throws. Waits for
+    /// the lock at most the store's lock deadline, then throws `busy` without running `body`.
+    func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T
 
     /// Up to `limit` events with position > `position`, in position order.
     func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent]
@@ -30,7 +61,6 @@ public protocol EventStore: Sendable {
     func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]?
 
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
-    func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot?
 
     /// A store-wide setting (the store's clock, its format), nil when never set.
     func info(_ key: String) throws(EventStoreError) -> String?
@@ -106,7 +136,7 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
         case .readOnly(let path):
             "\(path) cannot be written (read-only file or folder); fix its permissions or use --read-only to watch it"
         case .busy(let path):
-            "\(path) is locked by another process for too long; try again, or find the process holding it"
+            "store busy: another process held \(path)'s write lock past the deadline, so nothing was written; try again, or find the process holding it"
         case .full(let path):
             "\(path) cannot grow: the disk or the store's size limit is full; free space and try again. Nothing was written"
         case .inUse(let path):

@@ -5,13 +5,13 @@ extension SQLiteEventStore {
     private static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
 
     public func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {
-        try guarded {
-            try database.read { db in
-                try Self.events(db, sql: """
-                    SELECT \(Self.columns) FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version
-                    """, arguments: [stream, version])
-            }
-        }
+        try guarded { try database.read { try Self.events(of: stream, fromVersion: version, $0) } }
+    }
+
+    static func events(of stream: String, fromVersion version: Int64, _ db: Database) throws -> [RecordedEvent] {
+        try events(db, sql: """
+            SELECT \(columns) FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version
+            """, arguments: [stream, version])
     }
 
     public func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
@@ -26,7 +26,11 @@ extension SQLiteEventStore {
 
     public func headPosition() throws(EventStoreError) -> Int64 {
         try checkFiles()
-        return try guarded { try database.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") ?? 0 } }
+        return try guarded { try database.read { try Self.head($0) } }
+    }
+
+    static func head(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(position) FROM events")) ?? 0
     }
 
     public func version(of stream: String) throws(EventStoreError) -> Int64 {
@@ -48,35 +52,41 @@ extension SQLiteEventStore {
 
     public func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {
         try guarded {
-            try database.read { db in
-                try String.fetchOne(db, sql: "SELECT positions FROM commands WHERE id = ?", arguments: [commandId])
-                    .map { $0.split(separator: ",").compactMap { Int64($0) } }
-            }
+            try database.read { try Self.recordedCommand(commandId, $0) }
         }
+    }
+
+    static func recordedCommand(_ commandId: String, _ db: Database) throws -> [Int64]? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT positions FROM commands WHERE id = ?"), arguments: [commandId])
+            .map { $0.split(separator: ",").compactMap { Int64($0) } }
     }
 
     public func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
         try guarded {
-            try database.write { db in
-                try db.execute(sql: """
-                    INSERT INTO snapshots (stream_id, stream_version, type, schema_version, payload) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (stream_id) DO UPDATE SET stream_version = excluded.stream_version, type = excluded.type,
-                        schema_version = excluded.schema_version, payload = excluded.payload
-                    WHERE excluded.stream_version > snapshots.stream_version
-                    """, arguments: [snapshot.stream, snapshot.version, snapshot.type, snapshot.schemaVersion, snapshot.payload])
-            }
+            try database.write { try Self.save(snapshot, $0) }
         }
+    }
+
+    static func save(_ snapshot: Snapshot, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO snapshots (stream_id, stream_version, type, schema_version, payload) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (stream_id) DO UPDATE SET stream_version = excluded.stream_version, type = excluded.type,
+                schema_version = excluded.schema_version, payload = excluded.payload
+            WHERE excluded.stream_version > snapshots.stream_version
+            """).execute(arguments: [snapshot.stream, snapshot.version, snapshot.type, snapshot.schemaVersion, snapshot.payload])
     }
 
     public func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? {
         try guarded {
-            try database.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT stream_version, type, schema_version, payload FROM snapshots WHERE stream_id = ?
-                    """, arguments: [stream]).map { row in
-                    Snapshot(stream: stream, version: row[0], type: row[1], schemaVersion: row[2], payload: row[3])
-                }
-            }
+            try database.read { try Self.snapshot(of: stream, $0) }
+        }
+    }
+
+    static func snapshot(of stream: String, _ db: Database) throws -> Snapshot? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT stream_version, type, schema_version, payload FROM snapshots WHERE stream_id = ?
+            """), arguments: [stream]).map { row in
+            Snapshot(stream: stream, version: row[0], type: row[1], schemaVersion: row[2], payload: row[3])
         }
     }
 

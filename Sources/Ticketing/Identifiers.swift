@@ -77,5 +77,18 @@ public enum StreamRef: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The stream a name denotes (the inverse of `name`); nil for a name no aggregate uses.
+    public init?(name: String) {
+        guard let dash = name.firstIndex(of: "-") else { return nil }
+        let id = String(name[name.index(after: dash)...])
+        switch name[..<dash] {
+        case "show": self = .show(ShowID(id))
+        case "inventory": self = .inventory(ShowID(id))
+        case "reservation": self = .reservation(ReservationID(id))
+        case "payment": self = .payment(PaymentID(id))
+        default: return nil
+        }
+    }
+
     public var description: String { name }
 }

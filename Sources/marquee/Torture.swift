@@ -92,14 +92,19 @@ extension Marquee.Torture {
                 total.held += summary.held
                 total.refused += summary.refused
                 total.conflicts += summary.conflicts
+                total.busy += summary.busy
                 total.otherFailures += summary.otherFailures
                 total.paid += summary.paid
                 total.cancelled += summary.cancelled
             }
             let elapsed = Date().timeIntervalSince(started)
             Output.say("  \(total.attempts) attempts in \(String(format: "%.1f", elapsed)) s: \(total.held) held, \(total.refused) refused (taken or sold out), "
-                + "\(total.conflicts) gave up after conflicts, \(total.otherFailures) other failures; \(total.paid) paid, \(total.cancelled) cancelled")
+                + "\(total.conflicts) gave up after conflicts, \(total.busy) store busy, \(total.otherFailures) other failures; \(total.paid) paid, \(total.cancelled) cancelled")
             var ok = report(broken, "every worker finished")
+            // While seats remain, an attempt is held or refused for a domain reason, never turned
+            // away because another process wrote first or held the lock too long.
+            ok = report(total.conflicts + total.busy == 0 ? [] : ["\(total.conflicts) gave up after conflicts, \(total.busy) store busy"],
+                        "every attempt held or refused for a domain reason") && ok
             do {
                 try catchUp(store, speed: nil)
                 let events = try store.headPosition()

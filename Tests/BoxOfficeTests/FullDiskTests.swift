@@ -16,6 +16,7 @@ final class FillingDisk: ReadModelStore {
     }
 
     func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] { try room(); return try inner.append(requests) }
+    func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T { try room(); return try inner.transaction(body) }
     func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] { try inner.read(stream: stream, fromVersion: version) }
     func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] { try inner.readAll(after: position, limit: limit) }
     func headPosition() throws(EventStoreError) -> Int64 { try inner.headPosition() }

@@ -51,6 +51,8 @@ struct ReliabilityTests {
         #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
         #expect(out.stdout.contains("✓ no seat held or sold by two reservations"), "\(out.stdout)")
         #expect(out.stdout.contains("600 attempts"), "\(out.stdout)")
+        #expect(out.stdout.contains("0 gave up after conflicts, 0 store busy"), "\(out.stdout)")
+        #expect(out.stdout.contains("✓ every attempt held or refused for a domain reason"), "\(out.stdout)")
     }
 
     @Test func r1ProvenByAFault_withoutTheVersionCheckTheRaceDoubleBooks() throws {

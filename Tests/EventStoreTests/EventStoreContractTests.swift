@@ -66,6 +66,45 @@ struct EventStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aTransactionSeesItsOwnAppendsAndCommitsThemTogether(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
+        let positions = try store.transaction { tx throws(EventStoreError) in
+            #expect(try tx.headPosition() == 1)
+            #expect(try tx.streams(writtenAfter: 0) == ["show-a"])
+            let first = try tx.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .exact(1), events: [event("B")])], commandId: "c1", recordedAt: t0))
+            let second = try tx.append(AppendRequest(writes: [StreamWrite(stream: "inventory-a", expected: .noStream, events: [event("C"), event("D")])], recordedAt: t0))
+            #expect(try tx.headPosition() == 4)
+            #expect(try tx.streams(writtenAfter: 1) == ["show-a", "inventory-a"])
+            #expect(try tx.read(stream: "show-a", fromVersion: 2).map(\.type) == ["B"])
+            #expect(try tx.recordedCommand("c1") == [2])
+            try tx.saveSnapshot(Snapshot(stream: "show-a", version: 2, type: "S", schemaVersion: 1, payload: Data("{}".utf8)))
+            return first + second
+        }
+        #expect(positions == [2, 3, 4])
+        #expect(try store.readAll(after: 0, limit: 10).map(\.type) == ["A", "B", "C", "D"])
+        #expect(try store.recordedCommand("c1") == [2])
+        #expect(try store.loadSnapshot(stream: "show-a")?.version == 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aTransactionThatThrowsLeavesNoTrace(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
+        #expect(throws: EventStoreError.wrongExpectedVersion(stream: "show-a", expected: .exact(0), actual: 1)) {
+            try store.transaction { tx throws(EventStoreError) in
+                _ = try tx.append(AppendRequest(writes: [StreamWrite(stream: "inventory-a", expected: .noStream, events: [event("B")])], commandId: "c1", recordedAt: t0))
+                try tx.saveSnapshot(Snapshot(stream: "inventory-a", version: 1, type: "S", schemaVersion: 1, payload: Data("{}".utf8)))
+                // A version already taken: the store refuses it even though the caller vouched for it.
+                _ = try tx.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .exact(0), events: [event("C")])], recordedAt: t0))
+            }
+        }
+        #expect(try store.headPosition() == 1)
+        #expect(try store.recordedCommand("c1") == nil)
+        #expect(try store.loadSnapshot(stream: "inventory-a") == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aBatchCommitsEachRequestOnItsOwn(_ kind: StoreKind) throws {
         let store = try kind.make()
         let results = try store.append([

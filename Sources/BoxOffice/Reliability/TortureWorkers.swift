@@ -46,7 +46,11 @@ public enum TortureWorkers {
         public var attempts = 0
         public var held = 0
         public var refused = 0
+        /// Gave up because other processes kept writing first (none since decisions are taken
+        /// holding the write lock; counted to prove it).
         public var conflicts = 0
+        /// Refused because the store's write lock stayed taken past the deadline.
+        public var busy = 0
         public var otherFailures = 0
         public var paid = 0
         public var cancelled = 0
@@ -107,6 +111,7 @@ public enum TortureWorkers {
         case .success: summary.held += 1
         case .failure(let error) where error.isRefusal: summary.refused += 1
         case .failure(.concurrencyConflict): summary.conflicts += 1
+        case .failure(.store(.busy)): summary.busy += 1
         case .failure: summary.otherFailures += 1
         }
     }
