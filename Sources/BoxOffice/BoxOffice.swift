@@ -34,8 +34,9 @@ public final class BoxOffice: Sendable {
 
     deinit { writer.stop() }
 
-    /// Calls `observer` after every transaction that appended events (to wake the event bus).
-    public func onCommit(_ observer: @escaping @Sendable () -> Void) {
+    /// Calls `observer` after every transaction that appended events, with those events as
+    /// recorded and decoded (the event bus takes them instead of reading them back).
+    public func onCommit(_ observer: @escaping @Sendable ([DeliveredEvent]) -> Void) {
         writer.commitObservers.withLock { $0.append(observer) }
     }
 

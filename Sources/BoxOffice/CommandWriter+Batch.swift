@@ -8,7 +8,8 @@ extension CommandWriter {
     struct Pass {
         var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
         var head: Int64
-        var appended = false
+        /// The events appended, as recorded and already decoded, for the bus.
+        var appended: [DeliveredEvent] = []
     }
 
     /// Decides and commits one batch in one write transaction, then answers every command.
@@ -18,7 +19,7 @@ extension CommandWriter {
     /// never turned away because someone else got there first.
     func process(_ batch: [Pending]) {
         var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
-        var appended = false
+        var appended: [DeliveredEvent] = []
         for attempt in 1...3 {
             do throws(EventStoreError) {
                 let pass = try store.transaction { transaction throws(EventStoreError) in try decide(batch, in: transaction) }
@@ -47,8 +48,8 @@ extension CommandWriter {
             }
             break
         }
-        if appended {
-            for observer in commitObservers.withLock({ $0 }) { observer() }
+        if !appended.isEmpty {
+            for observer in commitObservers.withLock({ $0 }) { observer(appended) }
         }
         for (pending, result) in answers { pending.reply(result) }
     }
@@ -67,11 +68,8 @@ extension CommandWriter {
                 pass.answers.append((pending, .success(CommandResult(positions: earlier, events: [], duplicate: true, correlationId: ""))))
                 continue
             }
-            let result = try run(pending, in: transaction)
-            if case .success(let done) = result, let last = done.positions.last {
-                pass.head = last
-                pass.appended = true
-            }
+            let result = try run(pending, in: transaction, delivering: &pass.appended)
+            if case .success(let done) = result, let last = done.positions.last { pass.head = last }
             pass.answers.append((pending, result))
         }
         batchesCommitted += 1
@@ -84,7 +82,9 @@ extension CommandWriter {
     }
 
     /// Decides one command and appends its events; a store failure aborts the transaction.
-    private func run(_ original: Pending, in transaction: any EventStoreTransaction) throws(EventStoreError) -> Result<CommandResult, BoxOfficeError> {
+    private func run(
+        _ original: Pending, in transaction: any EventStoreTransaction, delivering delivered: inout [DeliveredEvent]
+    ) throws(EventStoreError) -> Result<CommandResult, BoxOfficeError> {
         var pending = original
         while true {
             let read: ReadSet
@@ -121,13 +121,22 @@ extension CommandWriter {
             } catch {
                 return .failure(.store(.storage("cannot encode an event: \(error)")))
             }
-            let positions = try transaction.append(AppendRequest(writes: writes, commandId: pending.context.commandId, recordedAt: clock.now()))
-            for ref in read.order {
+            let request = AppendRequest(writes: writes, commandId: pending.context.commandId, recordedAt: clock.now())
+            let positions = try transaction.append(request)
+            let recordedAt = Timestamp.rounded(request.recordedAt)
+            var next = positions.makeIterator()
+            // `writes` follows `read.order`, and each write's events follow the decided order.
+            for (ref, write) in zip(read.order, writes) {
                 let before = AggregateLoader.Loaded(version: read.versions[ref] ?? 0, state: read.state)
                 var after = before
-                for item in decided where item.stream == ref {
+                for (item, new) in zip(decided.lazy.filter { $0.stream == ref }, write.events) {
                     after.state.apply(item.event, on: ref)
                     after.version += 1
+                    guard let position = next.next() else { break }
+                    delivered.append(DeliveredEvent(RecordedEvent(
+                        position: position, streamId: write.stream, streamVersion: after.version, type: new.type,
+                        schemaVersion: new.schemaVersion, payload: new.payload, metadata: new.metadata, recordedAt: recordedAt
+                    ), decoded: .success(item.event)))
                 }
                 loader.remember(ref, after)
                 try loader.snapshotIfDue(ref, from: before.version, to: after, in: transaction)

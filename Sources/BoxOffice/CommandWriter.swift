@@ -41,8 +41,8 @@ final class CommandWriter: @unchecked Sendable {
     private var running = false
     private var busy = false
     let loader: AggregateLoader
-    /// Called on the writer thread after every transaction that appended events.
-    let commitObservers = Mutex([@Sendable () -> Void]())
+    /// Called on the writer thread after every transaction that appended events, with them.
+    let commitObservers = Mutex([@Sendable ([DeliveredEvent]) -> Void]())
 
     init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int) {
         self.store = store

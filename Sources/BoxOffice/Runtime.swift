@@ -32,7 +32,7 @@ public final class Runtime: Sendable {
         read.register(on: bus)
         if let saga { bus.add(saga) }
         let bus = bus
-        box.onCommit { bus.notify() }
+        box.onCommit { bus.offer($0) }
     }
 
     /// Loads every subscriber and, for asynchronous dispatch, starts the bus and saga threads.

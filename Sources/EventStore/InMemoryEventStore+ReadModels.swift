@@ -17,28 +17,59 @@ extension InMemoryEventStore: ReadModelStorage {
         return (readModels.state.withLock { $0.tables[model] ?? [:] }, checkpoint)
     }
 
-    public func persist(
-        _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
-    ) throws(EventStoreError) -> Bool {
-        guard try self.checkpoint(of: model) < checkpoint else { return false }
-        readModels.state.withLock { state in
-            for key in deleted { state.tables[model, default: [:]][key] = nil }
-            for (key, value) in rows { state.tables[model, default: [:]][key] = value }
+    public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+        var errors: [(any Error)?] = []
+        let transaction = ReadModelWrites(store: self)
+        for part in parts {
+            let before = transaction.staged
+            do {
+                try part(transaction)
+                errors.append(nil)
+            } catch {
+                transaction.staged = before
+                errors.append(error)
+            }
         }
-        try saveCheckpoint(checkpoint, of: model)
-        return true
+        let staged = transaction.staged
+        readModels.state.withLock { state in
+            for (model, rows) in staged.rows {
+                for (key, value) in rows { state.tables[model, default: [:]][key] = value }
+            }
+        }
+        for (subscriber, position) in staged.checkpoints { try saveCheckpoint(position, of: subscriber) }
+        return errors
     }
 
-    public func update(
-        _ model: String, through checkpoint: Int64,
-        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
-    ) throws(EventStoreError) -> Bool {
-        let stored = try self.checkpoint(of: model)
-        guard stored < checkpoint else { return false }
-        let table = readModels.state.withLock { $0.tables[model] ?? [:] }
-        let changes: (rows: [String: Data], deleted: Set<String>)
-        do { changes = try fold(stored) { table[$0] } } catch { throw .storage("cannot fold \(model): \(error)") }
-        return try persist(model, rows: changes.rows, deleted: changes.deleted, checkpoint: checkpoint)
+    /// Writes kept aside until every part ran (a failed part's are dropped).
+    private final class ReadModelWrites: ReadModelTransaction {
+        struct Staged {
+            var rows: [String: [String: Data?]] = [:]
+            var checkpoints: [String: Int64] = [:]
+        }
+
+        let store: InMemoryEventStore
+        var staged = Staged()
+
+        init(store: InMemoryEventStore) { self.store = store }
+
+        func checkpoint(of subscriber: String) throws -> Int64 {
+            if let position = staged.checkpoints[subscriber] { return position }
+            return try store.checkpoint(of: subscriber)
+        }
+
+        func row(of model: String, key: String) throws -> Data? {
+            if let staged = staged.rows[model]?[key] { return staged }
+            return store.readModels.state.withLock { $0.tables[model]?[key] }
+        }
+
+        func write(_ model: String, rows: [String: Data], deleted: Set<String>) throws {
+            for key in deleted where rows[key] == nil { staged.rows[model, default: [:]][key] = .some(nil) }
+            for (key, value) in rows { staged.rows[model, default: [:]][key] = value }
+        }
+
+        func setCheckpoint(_ position: Int64, of subscriber: String) throws {
+            staged.checkpoints[subscriber] = position
+        }
     }
 
     public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {

@@ -10,20 +10,13 @@ public protocol ReadModelStorage: Sendable {
     /// Every row of a read model and the checkpoint they reflect.
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64)
 
-    /// Upserts `rows`, deletes `deleted` and moves the checkpoint to `checkpoint` in one
-    /// transaction — unless the stored checkpoint is already there; returns whether it wrote.
-    func persist(
-        _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
-    ) throws(EventStoreError) -> Bool
-
-    /// For a read model that lives in its table rather than in memory: in one transaction,
-    /// hands `fold` the stored checkpoint and a reader of stored rows, writes the rows it
-    /// returns and moves the checkpoint to `checkpoint` — unless the stored checkpoint is
-    /// already there. Returns whether it wrote.
-    func update(
-        _ model: String, through checkpoint: Int64,
-        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
-    ) throws(EventStoreError) -> Bool
+    /// Runs every part in one write transaction, each in a savepoint of its own: a part that
+    /// throws is rolled back alone and its error returned at its index (nil for parts that
+    /// wrote). Throws — and writes nothing — when the transaction itself cannot commit.
+    ///
+    /// - Important: the event bus commits all its subscribers' rows and checkpoints this way,
+    ///   once per batch; each part must write its checkpoint only with its own rows.
+    func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?]
 
     /// Replaces every row of a read model and sets its checkpoint (a rebuild), in one write
     /// transaction — unless the stored checkpoint is already past `checkpoint` (another process
@@ -45,6 +38,39 @@ public protocol ReadModelStorage: Sendable {
 
     /// Moves a subscriber past a position it could not process and closes its failure record.
     func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError)
+}
+
+/// One subscriber's writes within `commitTogether`.
+public typealias ReadModelPart = (any ReadModelTransaction) throws -> Void
+
+/// What a part of `commitTogether` may read and write: read-model rows and checkpoints, as the
+/// transaction sees them (earlier parts' writes included).
+public protocol ReadModelTransaction {
+    /// The position a subscriber's stored rows reflect, 0 if it never committed.
+    func checkpoint(of subscriber: String) throws -> Int64
+    /// One stored row of a read model, nil when absent.
+    func row(of model: String, key: String) throws -> Data?
+    /// Upserts `rows` and deletes the `deleted` keys that are not among them.
+    func write(_ model: String, rows: [String: Data], deleted: Set<String>) throws
+    func setCheckpoint(_ position: Int64, of subscriber: String) throws
+}
+
+extension ReadModelTransaction {
+    /// The usual part: unless the stored checkpoint already reached `checkpoint` (another
+    /// process folded this far), writes what `fold` returns with the checkpoint. `fold` gets the
+    /// stored checkpoint and a reader of stored rows. Returns whether it wrote.
+    @discardableResult
+    public func fold(
+        _ model: String, through checkpoint: Int64,
+        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
+    ) throws -> Bool {
+        let stored = try self.checkpoint(of: model)
+        guard stored < checkpoint else { return false }
+        let changes = try fold(stored) { try row(of: model, key: $0) }
+        try write(model, rows: changes.rows, deleted: changes.deleted)
+        try setCheckpoint(checkpoint, of: model)
+        return true
+    }
 }
 
 /// A subscriber that gave up on an event after its retries: where, why, and how often.

@@ -24,37 +24,75 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
-    public func persist(
-        _ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64
-    ) throws(EventStoreError) -> Bool {
-        try update(model, through: checkpoint) { _, _ in (rows, deleted) }
-    }
-
-    public func update(
-        _ model: String, through checkpoint: Int64,
-        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
-    ) throws(EventStoreError) -> Bool {
-        let table = readModelTable(model)
+    public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+        guard !parts.isEmpty else { return [] }
         let losingCheckpoint = faults.contains(.loseCheckpoint)
         return try guarded {
             try database.writeWithoutTransaction { db in
-                var wrote = false
+                var errors: [(any Error)?] = []
                 try db.inTransaction(.immediate) {
-                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
-                    guard stored < checkpoint else { return .commit }
-                    try ensureTable(table, db)
-                    let select = try db.cachedStatement(sql: "SELECT value FROM \(table) WHERE key = ?")
-                    let changes = try fold(stored) { key in try String.fetchOne(select, arguments: [key]).map { Data($0.utf8) } }
-                    let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, value) VALUES (?, ?)")
-                    for (key, value) in changes.rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
-                    let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
-                    for key in changes.deleted where changes.rows[key] == nil { try delete.execute(arguments: [key]) }
-                    if !losingCheckpoint { try Self.setCheckpoint(model, checkpoint, db) }
-                    wrote = true
+                    let transaction = ReadModelWrites(db: db, losingCheckpoint: losingCheckpoint)
+                    for part in parts {
+                        var failure: (any Error)?
+                        try db.inSavepoint {
+                            do {
+                                try part(transaction)
+                                return .commit
+                            } catch let error as DatabaseError where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOMEM].contains(error.resultCode) {
+                                // The whole transaction is lost, not only this part.
+                                throw error
+                            } catch {
+                                failure = error
+                                return .rollback
+                            }
+                        }
+                        errors.append(failure.map { $0 is DatabaseError ? Self.translate($0, path: path) : $0 })
+                    }
                     return .commit
                 }
-                return wrote
+                return errors
             }
+        }
+    }
+
+    /// The read-model side of one write transaction.
+    private final class ReadModelWrites: ReadModelTransaction {
+        let db: Database
+        /// Under the `loseCheckpoint` fault, rows are written and checkpoints are not.
+        let losingCheckpoint: Bool
+        private var ensured: Set<String> = []
+
+        init(db: Database, losingCheckpoint: Bool) {
+            self.db = db
+            self.losingCheckpoint = losingCheckpoint
+        }
+
+        private func table(_ model: String) throws -> String {
+            let table = readModelTable(model)
+            if ensured.insert(table).inserted {
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+            }
+            return table
+        }
+
+        func checkpoint(of subscriber: String) throws -> Int64 {
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT position FROM checkpoints WHERE subscriber = ?"), arguments: [subscriber]) ?? 0
+        }
+
+        func row(of model: String, key: String) throws -> Data? {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM \(try table(model)) WHERE key = ?"), arguments: [key]).map { Data($0.utf8) }
+        }
+
+        func write(_ model: String, rows: [String: Data], deleted: Set<String>) throws {
+            let table = try table(model)
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, value) VALUES (?, ?)")
+            for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+            let delete = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?")
+            for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
+        }
+
+        func setCheckpoint(_ position: Int64, of subscriber: String) throws {
+            if !losingCheckpoint { try SQLiteEventStore.setCheckpoint(subscriber, position, db) }
         }
     }
 

@@ -10,6 +10,8 @@ import Ticketing
 final class FillingDisk: ReadModelStore {
     let inner = InMemoryEventStore()
     let full = Mutex(false)
+    /// Calls made so far: events read in position order, read-model transactions.
+    let calls = Mutex((readAll: 0, eventsRead: 0, commits: 0))
 
     private func room() throws(EventStoreError) {
         if full.withLock({ $0 }) { throw .full(path: "filling.sqlite") }
@@ -18,7 +20,11 @@ final class FillingDisk: ReadModelStore {
     func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] { try room(); return try inner.append(requests) }
     func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T { try room(); return try inner.transaction(body) }
     func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] { try inner.read(stream: stream, fromVersion: version) }
-    func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] { try inner.readAll(after: position, limit: limit) }
+    func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
+        let events = try inner.readAll(after: position, limit: limit)
+        calls.withLock { $0.readAll += 1; $0.eventsRead += events.count }
+        return events
+    }
     func headPosition() throws(EventStoreError) -> Int64 { try inner.headPosition() }
     func version(of stream: String) throws(EventStoreError) -> Int64 { try inner.version(of: stream) }
     func statistics(since: Date) throws(EventStoreError) -> StoreStatistics { try inner.statistics(since: since) }
@@ -30,16 +36,10 @@ final class FillingDisk: ReadModelStore {
     func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 { try inner.checkpoint(of: subscriber) }
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError) { try room(); try inner.saveCheckpoint(position, of: subscriber) }
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64) { try inner.loadRows(of: model) }
-    func persist(_ model: String, rows: [String: Data], deleted: Set<String>, checkpoint: Int64) throws(EventStoreError) -> Bool {
+    func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
         try room()
-        return try inner.persist(model, rows: rows, deleted: deleted, checkpoint: checkpoint)
-    }
-    func update(
-        _ model: String, through checkpoint: Int64,
-        _ fold: (_ stored: Int64, _ read: (String) throws -> Data?) throws -> (rows: [String: Data], deleted: Set<String>)
-    ) throws(EventStoreError) -> Bool {
-        try room()
-        return try inner.update(model, through: checkpoint, fold)
+        calls.withLock { $0.commits += 1 }
+        return try inner.commitTogether(parts)
     }
     func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
         try room()

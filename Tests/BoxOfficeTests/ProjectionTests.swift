@@ -189,9 +189,11 @@ struct ProjectionTests {
         _ = try await sell(r, show, ["Stalls-A-1"], to: "Ben")
         let before = r.models()
         for event in try r.h.store.readAll(after: 0, limit: 100) {
-            for subscriber in r.read.subscribers { try subscriber.handle(event) }
+            for subscriber in r.read.subscribers { try subscriber.handle(DeliveredEvent(event, codec: EventCodec())) }
         }
-        for subscriber in r.read.subscribers { try subscriber.commit(through: before.position) }
+        let parts = r.read.subscribers.compactMap { $0.commit(through: before.position) }
+        #expect(try r.h.store.commitTogether(parts).allSatisfy { $0 == nil })
+        for subscriber in r.read.subscribers { subscriber.committed(through: before.position, durable: true) }
         #expect(r.read.snapshot() == before)
     }
 

@@ -194,7 +194,7 @@ struct BadInputTests {
         let before = s.head
         let out = try BinaryRunner.run(["block", "grand-hall-sat", "--seats", "Stalls-B-3", "--db", s.path])
         #expect(out.status == 2, "\(out.stderr)")
-        #expect(out.stderr.contains("locked by another process"), "\(out.stderr)")
+        #expect(out.stderr.contains("store busy: another process held") && out.stderr.contains("find the process holding it"), "\(out.stderr)")
         var status: Int32 = 0
         waitpid(holder, &status, 0)
         #expect(s.head == before)

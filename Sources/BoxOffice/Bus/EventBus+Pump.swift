@@ -34,43 +34,100 @@ extension EventBus {
             let now = clock.now()
             let ready = slots.filter { $0.isReady(now) && ($0.checkpoint < head || $0.uncommitted != nil) }
             guard let from = ready.map(\.checkpoint).min() else { return advanced }
-            guard let batch = try? store.readAll(after: from, limit: batchSize) else { return advanced }
-            var progressed = false
-            for slot in ready where feed(slot, batch, now) { progressed = true }
+            guard let batch = try? nextBatch(after: from) else { return advanced }
+            let progressed = feed(ready, batch, now)
             advanced = advanced || progressed
             if !progressed || batch.isEmpty { return advanced }
         }
     }
 
-    /// Feeds one subscriber its part of a batch; returns whether its checkpoint moved.
-    private func feed(_ slot: Slot, _ batch: [RecordedEvent], _ now: Date) -> Bool {
-        let start = slot.checkpoint
-        var handled = slot.uncommitted ?? slot.checkpoint
-        var failure: (RecordedEvent, any Error)?
-        for event in batch where event.position > handled {
+    /// Up to `batchSize` events after `from`, each decoded once for every subscriber: this
+    /// process's own commits as the writer handed them over, the rest read from the store.
+    private func nextBatch(after from: Int64) throws(EventStoreError) -> [DeliveredEvent] {
+        let own = handedOver(after: from)
+        var batch: [DeliveredEvent] = []
+        var cursor = from
+        var index = own.startIndex
+        while batch.count < batchSize, cursor < head {
+            if index < own.endIndex, own[index].position <= cursor + 1 {
+                if own[index].position == cursor + 1 {
+                    batch.append(own[index])
+                    cursor += 1
+                }
+                index += 1
+                continue
+            }
+            // Another process's events, up to the next one of ours.
+            let next = index < own.endIndex ? own[index].position : nil
+            let limit = min(batchSize - batch.count, next.map { Int($0 - cursor - 1) } ?? batchSize)
+            let read = try store.readAll(after: cursor, limit: limit).filter { event in next.map { event.position < $0 } ?? true }
+            guard let last = read.last else {
+                guard let next else { break }
+                cursor = next - 1
+                continue
+            }
+            for event in read { batch.append(DeliveredEvent(event, codec: codec)) }
+            cursor = last.position
+        }
+        return batch
+    }
+
+    /// Feeds every ready subscriber its part of a batch, then commits what they all wrote in
+    /// one transaction (each in a savepoint of its own, so one that fails holds none of the
+    /// others back). Returns whether any checkpoint moved.
+    private func feed(_ ready: [Slot], _ batch: [DeliveredEvent], _ now: Date) -> Bool {
+        var handledUpTo: [(slot: Slot, handled: Int64, failure: (DeliveredEvent, any Error)?)] = []
+        for slot in ready {
+            var handled = slot.uncommitted ?? slot.checkpoint
+            var failure: (DeliveredEvent, any Error)?
+            for event in batch where event.position > handled {
+                do {
+                    try slot.subscriber.handle(event)
+                    handled = event.position
+                    if slot.attempts > 0 || slot.openFailure != nil { recovered(slot) }
+                } catch {
+                    failure = (event, error)
+                    break
+                }
+            }
+            handledUpTo.append((slot, handled, failure))
+        }
+        let committing = handledUpTo.filter { $0.handled > $0.slot.checkpoint }
+        let parts = committing.map { ($0.slot, $0.handled, $0.slot.subscriber.commit(through: $0.handled)) }
+        let written = parts.compactMap(\.2)
+        var errors: [(any Error)?] = []
+        if !written.isEmpty {
             do {
-                try slot.subscriber.handle(event)
-                handled = event.position
-                if slot.attempts > 0 || slot.openFailure != nil { recovered(slot) }
+                errors = try store.commitTogether(written)
             } catch {
-                failure = (event, error)
-                break
+                errors = written.map { _ in error }
             }
         }
-        if handled > slot.checkpoint {
-            do {
-                try slot.subscriber.commit(through: handled)
-                slot.checkpoint = handled
-                slot.uncommitted = nil
-                if slot.attempts > 0, failure == nil { recovered(slot) }
-            } catch {
+        var progressed = false
+        var outcomes = errors.makeIterator()
+        var commitFailed: Set<ObjectIdentifier> = []
+        for (slot, handled, part) in parts {
+            let error = part == nil ? nil : (outcomes.next() ?? nil)
+            slot.subscriber.committed(through: handled, durable: error == nil)
+            if let error {
                 slot.uncommitted = handled
+                commitFailed.insert(ObjectIdentifier(slot))
                 failed(slot, position: handled, type: "(commit)", error: error, now)
-                return false
+                continue
+            }
+            slot.checkpoint = handled
+            slot.uncommitted = nil
+            progressed = true
+        }
+        for (slot, _, failure) in handledUpTo where !commitFailed.contains(ObjectIdentifier(slot)) {
+            if let (event, error) = failure {
+                failed(slot, position: event.position, type: event.recorded.type, error: error, now)
+            } else if slot.attempts > 0, committing.contains(where: { $0.slot === slot }) {
+                recovered(slot)
             }
         }
-        if let (event, error) = failure { failed(slot, position: event.position, type: event.type, error: error, now) }
-        return slot.checkpoint > start
+        if progressed { dropHandedOver(upTo: slots.filter { $0.state == .running }.map(\.checkpoint).min() ?? head) }
+        return progressed
     }
 
     private func recovered(_ slot: Slot) {

@@ -120,6 +120,13 @@ public final class EventBus: @unchecked Sendable {
     /// catches up soon after the store takes writes again.
     static let unrecordedRetryCap: TimeInterval = 5
     private let listeners = Mutex([@Sendable () -> Void]())
+    /// Decodes what is read from the store (bus thread only).
+    let codec = EventCodec()
+    /// This process's own commits as its writer handed them over, in position order, until
+    /// every running subscriber is past them; at most `handedOverLimit` (a bus that falls
+    /// further behind reads the rest from the store).
+    private let handed = Mutex([DeliveredEvent]())
+    static let handedOverLimit = 20_000
 
     public init(
         store: any ReadModelStore, clock: any TimeSource, dispatch: Dispatch = .asynchronous,
@@ -176,6 +183,28 @@ public final class EventBus: @unchecked Sendable {
         thread.name = "marquee-bus"
         self.thread = thread
         thread.start()
+    }
+
+    /// Takes events this process just committed (already decoded) and wakes the bus.
+    public func offer(_ events: [DeliveredEvent]) {
+        handed.withLock { handed in
+            if handed.count + events.count > Self.handedOverLimit { handed.removeFirst(min(handed.count, Self.handedOverLimit / 2)) }
+            handed.append(contentsOf: events)
+        }
+        notify()
+    }
+
+    /// Handed-over events after `position`, in position order.
+    func handedOver(after position: Int64) -> ArraySlice<DeliveredEvent> {
+        handed.withLock { handed in
+            let first = handed.partitioningIndex { $0.position > position }
+            return handed[first...]
+        }
+    }
+
+    /// Forgets handed-over events every running subscriber is past.
+    func dropHandedOver(upTo position: Int64) {
+        handed.withLock { handed in handed.removeFirst(handed.partitioningIndex { $0.position > position }) }
     }
 
     /// Wakes the bus now (after a local commit) instead of at the next poll.
@@ -268,5 +297,18 @@ public final class EventBus: @unchecked Sendable {
 
     func announce() {
         for listener in listeners.withLock({ $0 }) { listener() }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, for an array where every element
+    /// that satisfies it comes after every one that does not (binary search).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var (low, high) = (startIndex, endIndex)
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

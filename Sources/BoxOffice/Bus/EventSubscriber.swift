@@ -1,4 +1,5 @@
 import EventStore
+import Ticketing
 
 /// Something the bus feeds with every event in position order: a projection, the saga.
 ///
@@ -8,10 +9,16 @@ public protocol EventSubscriber: AnyObject {
     var name: String { get }
     /// Loads what the subscriber persisted; returns the position it has processed up to.
     func start() throws -> Int64
-    /// Handles one event.
-    func handle(_ event: RecordedEvent) throws
-    /// Makes everything handled so far durable, recording `position` as processed.
-    func commit(through position: Int64) throws
+    /// Handles one event (decoded once by the bus for every subscriber).
+    func handle(_ event: DeliveredEvent) throws
+    /// What to write to make everything handled so far durable, with `position` recorded as
+    /// processed; nil when the subscriber keeps nothing in the store (a read-only process).
+    /// The bus commits every subscriber's part of a batch in one transaction, then calls
+    /// `committed` with the outcome.
+    func commit(through position: Int64) -> ReadModelPart?
+    /// Whether the part of the last `commit` became durable; when not, the next `commit` must
+    /// write it again.
+    func committed(through position: Int64, durable: Bool)
     /// Moves past a position the operator chose to skip.
     func skipped(through position: Int64)
     /// The bus has fed every event there is for now (a moment to publish what changed).
@@ -20,4 +27,27 @@ public protocol EventSubscriber: AnyObject {
 
 extension EventSubscriber {
     public func caughtUp() {}
+}
+
+/// An event as the bus hands it to every subscriber: as recorded, and decoded once for all of
+/// them (for this process's own commits, the writer's values themselves: nothing is read back).
+public struct DeliveredEvent: Sendable {
+    public let recorded: RecordedEvent
+    public let decoded: Result<DomainEvent, CodecError>
+
+    public init(_ recorded: RecordedEvent, decoded: Result<DomainEvent, CodecError>) {
+        self.recorded = recorded
+        self.decoded = decoded
+    }
+
+    /// Decodes `recorded` (an event read from the store).
+    public init(_ recorded: RecordedEvent, codec: EventCodec) {
+        self.init(recorded, decoded: Result { () throws(CodecError) in try codec.decode(recorded) })
+    }
+
+    /// The domain event; throws when it could not be decoded (the subscriber then fails on it
+    /// like on any other error: retried, then parked).
+    public func domain() throws(CodecError) -> DomainEvent { try decoded.get() }
+
+    public var position: Int64 { recorded.position }
 }

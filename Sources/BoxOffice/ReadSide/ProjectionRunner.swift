@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 import Ticketing
 
-/// Runs a projection as a bus subscriber: decodes events, folds them into the rows, and commits
-/// the changed rows with the checkpoint in one transaction. Publishes a snapshot after each
+/// Runs a projection as a bus subscriber: folds events into the rows, and hands the bus the
+/// changed rows with the checkpoint to commit. Publishes a snapshot after each
 /// commit for readers on other threads.
 public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked Sendable {
     public let projection: P
@@ -49,65 +49,67 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
         return position
     }
 
-    public func handle(_ event: RecordedEvent) throws {
+    public func handle(_ event: DeliveredEvent) throws {
         // Decoding is the only step that can fail, and it happens before any row changes.
-        let domain = try codec.decode(event)
+        let domain = try event.domain()
         guard event.position > position else { return }
         position = event.position
         if projection.livesInStore {
             // Folded at commit, against the stored rows (a read-only process keeps none).
-            if persists { waiting.append((domain, event)) }
+            if persists { waiting.append((domain, event.recorded)) }
             return
         }
-        projection.apply(domain, event, to: &rows)
+        projection.apply(domain, event.recorded, to: &rows)
         afterApply?(domain, rows)
     }
 
-    /// Events waiting for the next commit (models that live in their table).
+    /// Events waiting for a durable commit (models that live in their table).
     private var waiting: [(DomainEvent, RecordedEvent)] = []
+    /// Rows the last commit wrote, until the bus says whether they became durable.
+    private var inFlight: (rows: [String: Data], deleted: Set<String>)?
 
-    public func commit(through position: Int64) throws {
+    public func commit(through position: Int64) -> ReadModelPart? {
         self.position = max(self.position, position)
-        guard persists else {
-            publishSoon()
-            return
-        }
+        guard persists else { return nil }
+        let (model, checkpoint) = (name, self.position)
         if projection.livesInStore {
-            try commitInStore()
-            publishSoon()
-            return
+            // Folds the waiting events into the stored rows. Events another process already
+            // folded (the stored checkpoint is past them) are left out, so the rows read are
+            // always those of the position the fold starts from.
+            let (events, projection, decoder, encoder) = (waiting, projection, decoder, encoder)
+            return { transaction in
+                try transaction.fold(model, through: checkpoint) { stored, read in
+                    // The reader lives only as long as this part, and so does the row set using it.
+                    try withoutActuallyEscaping(read) { read in
+                        nonisolated(unsafe) let read = read
+                        var rows = RowSet<P.Row>()
+                        rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? RowSet<P.Row>.decode($0, decoder) } }
+                        for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
+                        return try rows.takeChanges(encoder)
+                    }
+                }
+            }
         }
-        let changes = try rows.takeChanges(encoder)
+        let changes: (rows: [String: Data], deleted: Set<String>)
         do {
-            _ = try storage.persist(name, rows: changes.rows, deleted: changes.deleted, checkpoint: self.position)
+            changes = try rows.takeChanges(encoder)
         } catch {
+            return { _ in throw error }
+        }
+        inFlight = changes
+        return { transaction in try transaction.fold(model, through: checkpoint) { _, _ in changes } }
+    }
+
+    public func committed(through position: Int64, durable: Bool) {
+        if durable {
+            waiting.removeAll { $0.1.position <= position }
+            publishSoon()
+        } else if let changes = inFlight {
             // Keep the changes pending so the retry writes them.
             for key in changes.rows.keys { rows.markChanged(key) }
             for key in changes.deleted { rows.markChanged(key) }
-            throw error
         }
-        publishSoon()
-    }
-
-    /// Folds the waiting events into the stored rows in one transaction. Events another
-    /// process already folded (the stored checkpoint is past them) are left out, so the rows
-    /// read are always those of the position the fold starts from.
-    private func commitInStore() throws {
-        let events = waiting
-        let projection = projection
-        let decoder = decoder
-        let encoder = encoder
-        _ = try storage.update(name, through: position) { stored, read in
-            // The reader lives only as long as this transaction, and so does the row set using it.
-            try withoutActuallyEscaping(read) { read in
-                nonisolated(unsafe) let read = read
-                var rows = RowSet<P.Row>()
-                rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? RowSet<P.Row>.decode($0, decoder) } }
-                for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
-                return try rows.takeChanges(encoder)
-            }
-        }
-        waiting.removeAll()
+        inFlight = nil
     }
 
     public func caughtUp() {

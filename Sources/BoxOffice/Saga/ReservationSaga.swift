@@ -63,8 +63,9 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         return position
     }
 
-    public func handle(_ event: RecordedEvent) throws { try ledger.handle(event) }
-    public func commit(through position: Int64) throws { try ledger.commit(through: position) }
+    public func handle(_ event: DeliveredEvent) throws { try ledger.handle(event) }
+    public func commit(through position: Int64) -> ReadModelPart? { ledger.commit(through: position) }
+    public func committed(through position: Int64, durable: Bool) { ledger.committed(through: position, durable: durable) }
     public func skipped(through position: Int64) { ledger.skipped(through: position) }
     public func caughtUp() { ledger.caughtUp() }
 
