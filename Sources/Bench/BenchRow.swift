@@ -18,6 +18,9 @@ public struct BenchRow: Sendable {
     public var ratioGoal: Double = 1
     /// An absolute bound the value must also meet (in `unit`), when the goal has one.
     public var absoluteGoal: Double?
+    /// Whether the goal's other conditions (besides the value) were met, e.g. P1 hot's
+    /// "no command refused for a non-domain reason" and its latency bound.
+    public var otherGoalsMet = true
 
     /// value ÷ baseline.
     public var ratio: Double? {
@@ -29,7 +32,7 @@ public struct BenchRow: Sendable {
     public var passed: Bool? {
         guard let ratio, let value else { return nil }
         let absolute = absoluteGoal.map { higherIsBetter ? value >= $0 : value <= $0 } ?? true
-        return absolute && (higherIsBetter ? ratio >= ratioGoal : ratio <= ratioGoal)
+        return absolute && otherGoalsMet && (higherIsBetter ? ratio >= ratioGoal : ratio <= ratioGoal)
     }
 
     public var verdict: String {

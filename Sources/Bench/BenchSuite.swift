@@ -18,15 +18,18 @@ public enum BenchSuite {
         func wanted(_ ids: String...) -> Bool { wanted(ids) }
         var rows: [BenchRow] = []
         // Overall progress: each part's share of a full run's time, roughly.
-        let parts: [(ids: [String], weight: Double)] = [(["P1"], 0.08), (["P4", "P5"], 0.12), (["P2", "P3", "P4", "P6"], 0.35), (["P2"], 0.08), (["P3", "P4", "P6"], 0.12), (["P7"], 0.25)]
+        let parts: [(ids: [String], weight: Double)] = [(["P1"], 0.12), (["P4", "P5"], 0.12), (["P2", "P3", "P4", "P6"], 0.35), (["P2"], 0.08), (["P3", "P4", "P6"], 0.12), (["P7"], 0.25)]
         let total = parts.filter { wanted($0.ids) }.reduce(0) { $0 + $1.weight }
         var done = 0.0
         func step(_ text: String, _ weight: Double, within: Double = 0) { progress(text, min((done + weight * within) / max(total, 0.01), 1)) }
         func finished(_ weight: Double) { done += weight }
         if wanted("P1") {
-            step("P1: raw SQLite baseline, then 16 submitters", 0.08)
-            rows.append(try await P1Throughput.run(folder: folder, quick: quick, catalog: catalog))
-            finished(0.08)
+            step("P1: raw SQLite baseline, then 16 submitters", 0.12)
+            let p1 = try await P1Throughput.run(folder: folder, quick: quick, catalog: catalog)
+            rows.append(p1)
+            step("P1 hot: 8 box offices rushing one show", 0.12, within: 0.4)
+            rows.append(try await P1Hot.run(folder: folder, quick: quick, catalog: catalog, p1: p1.value))
+            finished(0.12)
         }
         if wanted("P4", "P5") {
             step("P4: a rush on the arena, then frames", 0.12)

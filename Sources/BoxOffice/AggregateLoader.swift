@@ -32,7 +32,15 @@ final class AggregateLoader {
            let state = Self.decodeSnapshot(snapshot, for: ref) {
             loaded = Loaded(version: snapshot.version, state: state)
         }
-        let events = try wrap { () throws(EventStoreError) in try source.read(stream: ref.name, fromVersion: loaded.version + 1) }
+        loaded = try catchUp(loaded, ref, from: source)
+        remember(ref, loaded)
+        return loaded
+    }
+
+    /// Applies the events a stream gained after `start`'s version.
+    private func catchUp(_ start: Loaded, _ ref: StreamRef, from source: any StreamSource) throws(BoxOfficeError) -> Loaded {
+        var loaded = start
+        let events = try wrap { () throws(EventStoreError) in try source.read(stream: ref.name, fromVersion: start.version + 1) }
         eventsRead += events.count
         for recorded in events {
             let event: DomainEvent
@@ -40,7 +48,6 @@ final class AggregateLoader {
             loaded.state.apply(event, on: ref)
             loaded.version = recorded.streamVersion
         }
-        remember(ref, loaded)
         return loaded
     }
 
@@ -56,10 +63,13 @@ final class AggregateLoader {
         cache[ref] = loaded
     }
 
-    /// Drops streams someone else wrote: they load again from the store when next needed.
-    func forget(streamsNamed names: Set<String>) {
+    /// Brings cached streams someone else wrote up to date with the events they gained (a hot
+    /// show's inventory moves under every batch of every process: reading its snapshot again
+    /// each time would cost far more than the few events since).
+    func refresh(streamsNamed names: Set<String>, from source: any StreamSource) throws(BoxOfficeError) {
         for name in names {
-            if let ref = StreamRef(name: name) { cache[ref] = nil }
+            guard let ref = StreamRef(name: name), let cached = cache[ref] else { continue }
+            cache[ref] = try catchUp(cached, ref, from: source)
         }
     }
 

@@ -60,7 +60,19 @@ extension CommandWriter {
     private func decide(_ batch: [Pending], in transaction: any EventStoreTransaction) throws(EventStoreError) -> Pass {
         let head = try transaction.headPosition()
         if head != knownHead, !faults.contains(.skipVersionCheck) {
-            if let knownHead { loader.forget(streamsNamed: try transaction.streams(writtenAfter: knownHead)) } else { loader.forgetAll() }
+            if let knownHead {
+                let moved = try transaction.streams(writtenAfter: knownHead)
+                do throws(BoxOfficeError) {
+                    try loader.refresh(streamsNamed: moved, from: transaction)
+                } catch {
+                    if case .store(let failure) = error { throw failure }
+                    // An event that cannot be decoded: forget everything; the commands that
+                    // need that stream are told when they load it.
+                    loader.forgetAll()
+                }
+            } else {
+                loader.forgetAll()
+            }
         }
         var pass = Pass(head: head)
         for pending in batch {

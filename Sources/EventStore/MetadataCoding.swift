@@ -47,6 +47,8 @@ public enum JSONText {
     /// A JSON string literal (or `null`), escaping quotes, backslashes and control characters.
     public static func quoted(_ value: String?) -> String {
         guard let value else { return "null" }
+        // Most text (ids, names) needs no escape: one pass over the bytes says so.
+        if !value.utf8.contains(where: JSONBytes.needsEscape) { return "\"" + value + "\"" }
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -63,4 +65,49 @@ public enum JSONText {
         }
         return out + "\""
     }
+}
+
+/// JSON written straight into bytes: for rows written many times a second (a section's seats),
+/// where building a `String` piece by piece costs more than the rest of the write.
+public struct JSONBytes {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Whether a UTF-8 byte must be escaped in a JSON string (as `JSONText.quoted` does).
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F }
+
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    public mutating func int(_ value: Int) { raw(String(value)) }
+
+    /// A JSON string literal, escaped exactly as `JSONText.quoted` escapes it.
+    public mutating func quoted(_ text: String) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            guard Self.needsEscape(byte) else {
+                bytes.append(byte)
+                continue
+            }
+            switch byte {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            default:
+                let hex = String(byte, radix: 16)
+                raw("\\u")
+                raw(String(repeating: "0", count: 4 - hex.count) + hex)
+            }
+        }
+        bytes.append(0x22)
+    }
+
+    public var data: Data { Data(bytes) }
 }

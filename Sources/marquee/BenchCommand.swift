@@ -19,10 +19,13 @@ extension Marquee {
         @Option(help: ArgumentHelp("The store: where --generate writes it, or a generated store P2, P3 and P6 use (else one is built in a temporary folder).", valueName: "path"))
         var db: String?
 
-        @Option(help: ArgumentHelp("Only these rows, e.g. P2,P7 (P1 to P7).", valueName: "ids")) var only: String?
+        @Option(help: ArgumentHelp("Only these rows, e.g. P2,P7 (P1 to P7; P1 also runs P1 hot).", valueName: "ids")) var only: String?
         @Flag(help: .hidden) var probeConsole = false
         @Option(help: .hidden) var probeKeys = 0
         @Option(help: .hidden) var probeStarted: UInt64 = 0
+        @Flag(help: .hidden) var rushWorker = false
+        @Option(help: .hidden) var rushCommands = 2_500
+        @Option(help: .hidden) var rushSeed: UInt64 = 1
 
         func validate() throws {
             if let only {
@@ -43,6 +46,13 @@ extension Marquee {
             }
             if probeConsole, let db {
                 try await Self.probe(db, keys: probeKeys, started: probeStarted)
+                return
+            }
+            if rushWorker, let db {
+                let report = try await P1Hot.worker(path: db, commands: rushCommands, seed: rushSeed)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                Output.exact(String(decoding: try encoder.encode(report), as: UTF8.self))
                 return
             }
             if let db, !FileManager.default.fileExists(atPath: db) {

@@ -8,12 +8,15 @@ struct BenchSmokeTests {
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("bench: P1"))
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.map { $0["id"] as? String } == ["P1", "P2", "P3", "P3 growth", "P4", "P4 key", "P4 p99", "P5", "P6", "P7", "P7 heap"])
+        #expect(rows.map { $0["id"] as? String } == ["P1", "P1 hot", "P2", "P3", "P3 growth", "P4", "P4 key", "P4 p99", "P5", "P6", "P7", "P7 heap"])
         for row in rows {
             #expect(Set(row.keys) == ["id", "measure", "value", "unit", "baseline", "baselineLabel", "ratio", "goal", "result", "note"])
             #expect((row["value"] as? Double ?? -1) >= 0, "\(row)")
             #expect(["pass", "miss"].contains(row["result"] as? String), "\(row)")
         }
+        // The rush of eight box offices on one show: nothing turned away for a non-domain reason.
+        let hot = try #require(rows.first { $0["id"] as? String == "P1 hot" })
+        #expect((hot["note"] as? String)?.contains(", 0 non-domain refusals") == true, "\(hot)")
     }
 
     @Test func generatedStoreIsConsistentAndItsReadModelsMatchARebuild() throws {

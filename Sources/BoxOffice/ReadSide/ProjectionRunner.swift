@@ -90,6 +90,12 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
                 }
             }
         }
+        if let stored = try? storage.checkpoint(of: model), stored >= checkpoint {
+            // Another process on the store already wrote these rows at this position or later
+            // (folding the same log gives the same rows): nothing to encode or write.
+            rows.forgetChanges()
+            return nil
+        }
         let changes: (rows: [String: Data], deleted: Set<String>)
         do {
             changes = try rows.takeChanges(encoder)
@@ -143,4 +149,5 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
 
 extension RowSet {
     mutating func markChanged(_ key: String) { changed.insert(key) }
+    mutating func forgetChanges() { changed.removeAll(keepingCapacity: true) }
 }

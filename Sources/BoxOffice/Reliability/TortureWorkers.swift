@@ -163,13 +163,6 @@ public enum TortureWorkers {
     }
 }
 
-/// A value shared by concurrent tasks, behind a lock.
-final class Shared<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
-    init(_ initial: Value) { value = Mutex(initial) }
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result { value.withLock { body(&$0) } }
-}
-
 public enum TortureError: Error, CustomStringConvertible {
     case cannotWrite(String)
 

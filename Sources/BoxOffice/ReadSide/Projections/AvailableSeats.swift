@@ -234,21 +234,58 @@ extension AvailableSeats.Section: FastCodingRow {
     }
 
     func fastEncode() -> Data {
-        var out = "{\"blocked\":\(blocked),\(countsOnly.map { "\"countsOnly\":\($0)," } ?? "")\"held\":\(held),\"index\":\(index),\"name\":\(JSONText.quoted(name)),\"rows\":["
+        var out = JSONBytes(capacity: 96 + taken.count * 64)
+        out.raw("{\"blocked\":")
+        out.int(blocked)
+        out.raw(",")
+        if let countsOnly {
+            out.raw("\"countsOnly\":")
+            out.raw(countsOnly ? "true," : "false,")
+        }
+        out.raw("\"held\":")
+        out.int(held)
+        out.raw(",\"index\":")
+        out.int(index)
+        out.raw(",\"name\":")
+        out.quoted(name)
+        out.raw(",\"rows\":[")
         for (position, row) in rows.enumerated() {
-            if position > 0 { out += "," }
-            out += "{\"label\":\(JSONText.quoted(row.label)),\"seats\":\(row.seats),\"tier\":\(JSONText.quoted(row.tier))}"
+            if position > 0 { out.raw(",") }
+            out.raw("{\"label\":")
+            out.quoted(row.label)
+            out.raw(",\"seats\":")
+            out.int(row.seats)
+            out.raw(",\"tier\":")
+            out.quoted(row.tier)
+            out.raw("}")
         }
-        out += "],\"showId\":\(JSONText.quoted(showId)),\"sold\":\(sold),\"taken\":{"
-        for (position, (seat, state)) in taken.enumerated() {
-            if position > 0 { out += "," }
-            out += "\(JSONText.quoted(seat)):{"
-            if let reservation = state.reservationId { out += "\"reservationId\":\(JSONText.quoted(reservation))," }
-            out += "\"state\":\"\(state.state.rawValue)\""
-            if let until = state.until { out += ",\"until\":\"\(Timestamp.string(until))\"" }
-            out += "}"
+        out.raw("],\"showId\":")
+        out.quoted(showId)
+        out.raw(",\"sold\":")
+        out.int(sold)
+        out.raw(",\"taken\":{")
+        var first = true
+        for (seat, state) in taken {
+            if !first { out.raw(",") }
+            first = false
+            out.quoted(seat)
+            out.raw(":{")
+            if let reservation = state.reservationId {
+                out.raw("\"reservationId\":")
+                out.quoted(reservation)
+                out.raw(",")
+            }
+            out.raw("\"state\":\"")
+            out.raw(state.state.rawValue)
+            out.raw("\"")
+            if let until = state.until {
+                out.raw(",\"until\":\"")
+                out.raw(Timestamp.string(until))
+                out.raw("\"")
+            }
+            out.raw("}")
         }
-        out += "}}"
-        return Data(out.utf8)
+        out.raw("}}")
+        return out.data
     }
 }
