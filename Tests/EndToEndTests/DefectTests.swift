@@ -139,7 +139,7 @@ struct DefectTests {
         let folder = try folder()
         let path = folder + "/race.sqlite"
         try simulated(path, seconds: 1)
-        let writer = try BinaryRunner.Running(["simulate", "--db", path, "--scenario", "rush", "--speed", "60", "--duration", "6", "--seed", "9"])
+        let writer = try BinaryRunner.Running(["simulate", "--db", path, "--scenario", "rush", "--speed", "60", "--duration", "8", "--seed", "9"])
         var replays = 0
         while writer.process.isRunning {
             let out = try BinaryRunner.run(["replay", "--db", path])
