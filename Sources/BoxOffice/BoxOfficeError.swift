@@ -1,12 +1,13 @@
 import EventStore
 import Ticketing
 
-/// Why a command did not go through: refused by the rules, lost a race too often, or the store
-/// failed. The description is what the operator reads in the status line or on stderr.
+/// Why a command did not go through: refused by the rules, or the store failed (busy past the
+/// lock deadline, full, gone). The description is what the operator reads in the status line or on stderr.
 public enum BoxOfficeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The domain refused the command (exit code 1).
     case refused(TicketingError)
-    /// Other writers kept changing the same stream; retried `attempts` times.
+    /// A stream moved under the command although it was decided holding the write lock (the
+    /// writer's cache disagreed with the store); the batch was redone `attempts` times.
     case concurrencyConflict(stream: String, attempts: Int)
     case store(EventStoreError)
     case unreadable(CodecError)
@@ -17,7 +18,7 @@ public enum BoxOfficeError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .refused(let error): error.description
         case .concurrencyConflict(let stream, let attempts):
-            "\(stream) kept changing under this command (\(attempts) attempts); try again"
+            "\(stream) moved under this command although the store was locked (\(attempts) attempts); nothing was written, try again"
         case .store(let error): error.description
         case .unreadable(let error): error.description
         case .stopped: "the box office is shutting down; the command was not run"
