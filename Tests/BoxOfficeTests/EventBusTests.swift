@@ -38,6 +38,29 @@ final class Flaky: EventSubscriber, @unchecked Sendable {
     }
 }
 
+/// A subscriber whose writes fail (after writing a row) until told to stop failing.
+final class FailingWrites: EventSubscriber, @unchecked Sendable {
+    let name = "failingWrites"
+    var failing = true
+    var durable: Int64 = 0
+    let store: any EventStore
+
+    init(store: any EventStore) { self.store = store }
+
+    func start() throws -> Int64 { try store.checkpoint(of: name) }
+    func handle(_ event: DeliveredEvent) throws {}
+    func commit(through position: Int64) -> ReadModelPart? {
+        let (name, failing) = (name, failing)
+        return { transaction in
+            try transaction.write(name, rows: ["last": Data("\(position)".utf8)], deleted: [])
+            try transaction.setCheckpoint(position, of: name)
+            if failing { throw Flaky.Boom(type: "(commit)") }
+        }
+    }
+    func committed(through position: Int64, durable: Bool) { if durable { self.durable = position } }
+    func skipped(through position: Int64) {}
+}
+
 @Suite("Event bus")
 struct EventBusTests {
     let ana = Harness.ana
@@ -252,5 +275,33 @@ struct EventBusTests {
         #expect(read.snapshot().shows["own"]?.status != "approved")
         #expect(store.calls.withLock { $0.eventsRead } == 1)
         #expect(store.calls.withLock { $0.commits } == 2)
+    }
+
+    @Test func aSubscriberWhoseWritesFailIsRolledBackAloneWhileTheOthersCommitInTheSameTransaction() async throws {
+        let h = try Harness()
+        let failing = FailingWrites(store: h.store)
+        let bus = EventBus(store: h.store, clock: h.clock, dispatch: .synchronous)
+        let read = ReadSide(storage: h.store)
+        read.register(on: bus)
+        bus.add(failing)
+        try bus.start()
+        _ = try await h.onSale()
+        let head = try h.store.headPosition()
+        bus.drain()
+        // The read models committed; the failing part left neither its row nor its checkpoint.
+        #expect(try h.store.checkpoint(of: "showQueue") == head)
+        #expect(try h.store.loadRows(of: "showQueue").rows["tiny-sat"] != nil)
+        #expect(try h.store.checkpoint(of: failing.name) == 0)
+        #expect(try h.store.loadRows(of: failing.name).rows.isEmpty)
+        #expect(failing.durable == 0)
+        #expect(bus.statuses.first { $0.name == failing.name }?.state.name == "retrying")
+        #expect(bus.statuses.filter { $0.name != failing.name }.allSatisfy { $0.state == .running && $0.lag == 0 })
+        // Once it can write, it catches up by itself.
+        failing.failing = false
+        h.clock.advance(by: bus.policy.maxDelay)
+        bus.drain()
+        #expect(try h.store.checkpoint(of: failing.name) == head)
+        #expect(failing.durable == head)
+        #expect(bus.statuses.allSatisfy { $0.state == .running && $0.lag == 0 })
     }
 }
