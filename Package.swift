@@ -58,7 +58,7 @@ let package = Package(
             "Console", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
         ], exclude: ["Findings"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],

@@ -2,6 +2,9 @@ import Foundation
 
 /// What every event payload is: a value that says who did it and when.
 public protocol DomainEventPayload: Sendable, Hashable, Codable {
+    /// The type name the store records (`events.type`): part of the stored contract, declared
+    /// by each type so renaming the Swift type cannot change it.
+    static var typeName: String { get }
     var by: String { get }
     var at: Date { get }
 }
@@ -72,9 +75,9 @@ public enum DomainEvent: Sendable, Hashable {
     public var by: String { payload.by }
     public var at: Date { payload.at }
 
-    /// The recorded type name of a payload type: its Swift name, which is the contract name.
+    /// The recorded type name of a payload type (its declared `typeName`).
     public static func typeName(of payloadType: any DomainEventPayload.Type) -> String {
-        String(describing: payloadType)
+        payloadType.typeName
     }
 
     /// Every payload type, for codecs and for tests that check each type round-trips.

@@ -2,6 +2,8 @@ import Foundation
 
 /// A show's seat inventory was laid out from its venue; every seat starts available.
 public struct InventoryInitialized: DomainEventPayload {
+    public static let typeName = "InventoryInitialized"
+
     public var showId: ShowID
     public var venue: Venue
     public var capacity: Int
@@ -19,6 +21,8 @@ public struct InventoryInitialized: DomainEventPayload {
 
 /// Seats were held for a reservation until `expiresAt`.
 public struct SeatsHeld: DomainEventPayload {
+    public static let typeName = "SeatsHeld"
+
     public var showId: ShowID
     public var reservationId: ReservationID
     public var seats: [SeatID]
@@ -43,6 +47,8 @@ public enum ReleaseReason: String, Sendable, Codable, Hashable {
 
 /// Held or sold seats became available again.
 public struct SeatsReleased: DomainEventPayload {
+    public static let typeName = "SeatsReleased"
+
     public var showId: ShowID
     public var reservationId: ReservationID
     public var seats: [SeatID]
@@ -62,6 +68,8 @@ public struct SeatsReleased: DomainEventPayload {
 
 /// Held seats were sold to their reservation.
 public struct SeatsSold: DomainEventPayload {
+    public static let typeName = "SeatsSold"
+
     public var showId: ShowID
     public var reservationId: ReservationID
     public var seats: [SeatID]
@@ -79,6 +87,8 @@ public struct SeatsSold: DomainEventPayload {
 
 /// Seats were taken off sale by an operator (house seats, broken seats).
 public struct SeatsBlocked: DomainEventPayload {
+    public static let typeName = "SeatsBlocked"
+
     public var showId: ShowID
     public var reservationId: ReservationID?
     public var seats: [SeatID]
@@ -96,6 +106,8 @@ public struct SeatsBlocked: DomainEventPayload {
 
 /// Blocked seats were put back on sale.
 public struct SeatsUnblocked: DomainEventPayload {
+    public static let typeName = "SeatsUnblocked"
+
     public var showId: ShowID
     public var reservationId: ReservationID?
     public var seats: [SeatID]

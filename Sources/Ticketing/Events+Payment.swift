@@ -7,6 +7,8 @@ public enum PaymentMethod: String, Sendable, Codable, Hashable {
 
 /// A payment for a held reservation was sent to the gateway.
 public struct PaymentRequested: DomainEventPayload {
+    public static let typeName = "PaymentRequested"
+
     public var paymentId: PaymentID
     public var reservationId: ReservationID
     public var showId: ShowID
@@ -30,6 +32,8 @@ public struct PaymentRequested: DomainEventPayload {
 
 /// The gateway took the money.
 public struct PaymentSucceeded: DomainEventPayload {
+    public static let typeName = "PaymentSucceeded"
+
     public var paymentId: PaymentID
     public var reservationId: ReservationID
     public var amountMinor: Int64
@@ -49,6 +53,8 @@ public struct PaymentSucceeded: DomainEventPayload {
 
 /// The gateway declined; the saga compensates the reservation.
 public struct PaymentFailed: DomainEventPayload {
+    public static let typeName = "PaymentFailed"
+
     public var paymentId: PaymentID
     public var reservationId: ReservationID
     public var reason: String
@@ -67,6 +73,8 @@ public struct PaymentFailed: DomainEventPayload {
 /// Money taken was given back (a cancelled sale, a cancelled show, or a payment that lost the
 /// race against its hold's expiry).
 public struct PaymentRefunded: DomainEventPayload {
+    public static let typeName = "PaymentRefunded"
+
     public var paymentId: PaymentID
     public var reservationId: ReservationID
     public var amountMinor: Int64

@@ -2,6 +2,8 @@ import Foundation
 
 /// A customer asked for seats; the price is fixed here, from the seats' tiers.
 public struct ReservationRequested: DomainEventPayload {
+    public static let typeName = "ReservationRequested"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -25,6 +27,8 @@ public struct ReservationRequested: DomainEventPayload {
 
 /// The reservation's seats are held until `expiresAt`.
 public struct ReservationHeld: DomainEventPayload {
+    public static let typeName = "ReservationHeld"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -44,6 +48,8 @@ public struct ReservationHeld: DomainEventPayload {
 
 /// A hold's deadline moved later, once, within the limits the saga enforces.
 public struct HoldExtended: DomainEventPayload {
+    public static let typeName = "HoldExtended"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var previousExpiresAt: Date
@@ -63,6 +69,8 @@ public struct HoldExtended: DomainEventPayload {
 
 /// Payment arrived in time: the seats are the customer's.
 public struct ReservationConfirmed: DomainEventPayload {
+    public static let typeName = "ReservationConfirmed"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -85,6 +93,8 @@ public struct ReservationConfirmed: DomainEventPayload {
 /// The reservation was cancelled; when it had been paid, `refundDue` is true and the seats stay
 /// sold until the refund goes through (`ReservationRefunded`).
 public struct ReservationCancelled: DomainEventPayload {
+    public static let typeName = "ReservationCancelled"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -104,6 +114,8 @@ public struct ReservationCancelled: DomainEventPayload {
 
 /// The hold reached its deadline unpaid and its seats went back on sale.
 public struct ReservationExpired: DomainEventPayload {
+    public static let typeName = "ReservationExpired"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -123,6 +135,8 @@ public struct ReservationExpired: DomainEventPayload {
 
 /// Payment failed, so the hold was undone and its seats went back on sale.
 public struct ReservationCompensated: DomainEventPayload {
+    public static let typeName = "ReservationCompensated"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]
@@ -142,6 +156,8 @@ public struct ReservationCompensated: DomainEventPayload {
 
 /// A paid reservation's money went back to the customer and its seats back on sale.
 public struct ReservationRefunded: DomainEventPayload {
+    public static let typeName = "ReservationRefunded"
+
     public var reservationId: ReservationID
     public var showId: ShowID
     public var seats: [SeatID]

@@ -2,6 +2,8 @@ import Foundation
 
 /// A show was created as a draft.
 public struct ShowCreated: DomainEventPayload {
+    public static let typeName = "ShowCreated"
+
     public var showId: ShowID
     public var name: String
     public var venueId: String
@@ -25,6 +27,8 @@ public struct ShowCreated: DomainEventPayload {
 
 /// A draft show was submitted for approval.
 public struct ShowSubmitted: DomainEventPayload {
+    public static let typeName = "ShowSubmitted"
+
     public var showId: ShowID
     public var by: String
     public var at: Date
@@ -38,6 +42,8 @@ public struct ShowSubmitted: DomainEventPayload {
 
 /// A submitted show was approved and went on sale.
 public struct ShowApproved: DomainEventPayload {
+    public static let typeName = "ShowApproved"
+
     public var showId: ShowID
     public var by: String
     public var at: Date
@@ -51,6 +57,8 @@ public struct ShowApproved: DomainEventPayload {
 
 /// A submitted show was rejected with a reason.
 public struct ShowRejected: DomainEventPayload {
+    public static let typeName = "ShowRejected"
+
     public var showId: ShowID
     public var reason: String
     public var by: String
@@ -66,6 +74,8 @@ public struct ShowRejected: DomainEventPayload {
 
 /// A rejected show went back to draft so it can be edited and resubmitted.
 public struct ShowReopened: DomainEventPayload {
+    public static let typeName = "ShowReopened"
+
     public var showId: ShowID
     public var by: String
     public var at: Date
@@ -79,6 +89,8 @@ public struct ShowReopened: DomainEventPayload {
 
 /// An on-sale show stopped selling; existing reservations are unaffected.
 public struct SalesClosed: DomainEventPayload {
+    public static let typeName = "SalesClosed"
+
     public var showId: ShowID
     public var by: String
     public var at: Date
@@ -92,6 +104,8 @@ public struct SalesClosed: DomainEventPayload {
 
 /// A show was cancelled; the saga refunds its sales and releases its holds.
 public struct ShowCancelled: DomainEventPayload {
+    public static let typeName = "ShowCancelled"
+
     public var showId: ShowID
     public var reason: String?
     public var by: String

@@ -6,8 +6,9 @@ import Ticketing
 
 @Suite("Every event type through the store")
 struct EveryEventTypeTests {
-    @Test func everyEventTypeIsAppendedByACommandAndReadsBackIdentically() async throws {
-        let h = try Harness()
+    /// Runs commands that append every one of the 25 event types (deterministic: seeded ids,
+    /// a manual clock); returns the events the commands reported.
+    static func recordEveryType(_ h: Harness) async throws -> [DomainEvent] {
         let box = h.box
         let ana = Harness.ana
         let saga = CommandContext(actor: "saga")
@@ -58,7 +59,12 @@ struct EveryEventTypeTests {
         try await run(.cancelReservation(try #require(dropped.reservationID)))
         try await run(.closeSales(show))
         try await run(.cancelShow(show, reason: nil))
+        return appended
+    }
 
+    @Test func everyEventTypeIsAppendedByACommandAndReadsBackIdentically() async throws {
+        let h = try Harness()
+        let appended = try await Self.recordEveryType(h)
         let log = try h.log()
         let types = Set(log.map(\.0.type))
         let expected = Set(DomainEvent.payloadTypes.map { DomainEvent.typeName(of: $0) })
