@@ -266,12 +266,12 @@ public final class EventBus: @unchecked Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             if pump() {
                 // Under a rush every commit wakes the bus. Resting after a pass that advanced
-                // (until 10 ms after it began, or as long as it took, up to 50 ms) lets the
+                // (until 10 ms after it began, or as long as it took, up to 100 ms) lets the
                 // events of many commits share one transaction and one encoding of each row they
                 // touch, and leaves the command writer at least half the machine.
                 let spent = DispatchTime.now().uptimeNanoseconds - started
                 let interval = UInt64(Self.passInterval * 1e9)
-                let rest = spent < interval ? interval - spent : min(spent, 50_000_000)
+                let rest = spent < interval ? interval - spent : min(spent, 100_000_000)
                 usleep(UInt32(rest / 1_000))
             }
         }
