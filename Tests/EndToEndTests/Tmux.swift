@@ -38,12 +38,14 @@ final class Tmux {
 
     /// Waits until the screen contains `text` (generous deadline; returns the last screen).
     @discardableResult
-    func wait(for text: String, timeout: TimeInterval = 15) -> (found: Bool, screen: String) {
+    /// Waits until `text` is on the screen. With `acrossLines`, text that wrapped at the pane's
+    /// edge counts too (output written wherever a curses program left the cursor).
+    func wait(for text: String, timeout: TimeInterval = 15, acrossLines: Bool = false) -> (found: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = screen()
-            if last.contains(text) { return (true, last) }
+            if (acrossLines ? last.replacingOccurrences(of: "\n", with: "") : last).contains(text) { return (true, last) }
             usleep(50_000)
         }
         return (false, last)
