@@ -51,9 +51,6 @@ final class AggregateLoader {
         return loaded
     }
 
-    /// The cached state, nil when not cached.
-    func cached(_ ref: StreamRef) -> Loaded? { cache[ref] }
-
     func remember(_ ref: StreamRef, _ loaded: Loaded) {
         if cache.count >= capacity, cache[ref] == nil {
             // Finished reservations and payments are the bulk and are rarely touched again.

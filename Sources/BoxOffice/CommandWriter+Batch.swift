@@ -21,8 +21,18 @@ extension CommandWriter {
         var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
         var appended: [DeliveredEvent] = []
         for attempt in 1...3 {
+            var abandoned: Pass?
             do throws(EventStoreError) {
-                let pass = try store.transaction { transaction throws(EventStoreError) in try decide(batch, in: transaction) }
+                let pass = try store.transaction { transaction throws(EventStoreError) in
+                    let pass = try decide(batch, in: transaction)
+                    batchesCommitted += 1
+                    if faults.contains(.acknowledgeWithoutCommit), batchesCommitted % 10 == 0 {
+                        // The defect: the batch's commands are answered "done" and nothing is written.
+                        abandoned = pass
+                        throw Self.acknowledgedWithoutCommit
+                    }
+                    return pass
+                }
                 knownHead = pass.head
                 (answers, appended) = (pass.answers, pass.appended)
             } catch {
@@ -36,7 +46,6 @@ extension CommandWriter {
                 }
                 if let abandoned, error == Self.acknowledgedWithoutCommit {
                     answers = abandoned.answers.map { pending, result in (pending, result.map { CommandResult(positions: [], events: $0.events, duplicate: $0.duplicate, correlationId: $0.correlationId) }) }
-                    self.abandoned = nil
                     break
                 }
                 let failure: BoxOfficeError = if case .wrongExpectedVersion(let stream, _, _) = error {
@@ -83,12 +92,6 @@ extension CommandWriter {
             let result = try run(pending, in: transaction, delivering: &pass.appended)
             if case .success(let done) = result, let last = done.positions.last { pass.head = last }
             pass.answers.append((pending, result))
-        }
-        batchesCommitted += 1
-        if faults.contains(.acknowledgeWithoutCommit), batchesCommitted % 10 == 0 {
-            // The defect: the batch's commands are answered "done" and nothing is written.
-            abandoned = pass
-            throw Self.acknowledgedWithoutCommit
         }
         return pass
     }

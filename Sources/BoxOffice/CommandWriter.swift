@@ -29,11 +29,9 @@ final class CommandWriter: @unchecked Sendable {
     /// Deliberate defects (tests only; always empty in a normal run).
     let faults = Faults.active
     // Writer thread only: batches decided so far; the head the aggregate cache reflects (every
-    // event up to it is folded into what is cached; nil: unknown); a batch the
-    // `acknowledgeWithoutCommit` fault rolled back.
+    // event up to it is folded into what is cached; nil: unknown).
     var batchesCommitted = 0
     var knownHead: Int64?
-    var abandoned: Pass?
     // Everything below is guarded by `condition`, except `loader`, which only the writer thread touches.
     private let condition = NSCondition()
     private var queue: [Pending] = []

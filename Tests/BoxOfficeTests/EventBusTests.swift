@@ -250,13 +250,9 @@ struct EventBusTests {
     }
 
     @Test func ownCommitsReachSubscribersWithoutAReadAndEachBatchCommitsOnce() async throws {
-        let store = FillingDisk()
-        let clock = ManualClock()
-        let box = BoxOffice(store: store, clock: clock)
+        let rig = DiskRig()
+        let (store, clock, box, bus, read) = (rig.disk, rig.clock, rig.box, rig.bus, rig.read)
         defer { box.close() }
-        let bus = EventBus(store: store, clock: clock, dispatch: .synchronous)
-        let read = ReadSide(storage: store)
-        read.register(on: bus)
         box.onCommit { bus.offer($0) }
         try bus.start()
         let show = ShowID("own")

@@ -54,16 +54,28 @@ final class FillingDisk: ReadModelStore {
     }
 }
 
+/// A box office, a synchronous bus and the read models on one `FillingDisk`.
+struct DiskRig {
+    let disk = FillingDisk()
+    let clock = ManualClock()
+    let box: BoxOffice
+    let bus: EventBus
+    let read: ReadSide
+
+    init() {
+        box = BoxOffice(store: disk, clock: clock)
+        bus = EventBus(store: disk, clock: clock, dispatch: .synchronous)
+        read = ReadSide(storage: disk)
+        read.register(on: bus)
+    }
+}
+
 @Suite("A full disk")
 struct FullDiskTests {
     @Test func givenAFullDisk_whenTheFailureCannotBeRecorded_thenTheSubscriberKeepsRetryingAndCatchesUpOnItsOwn() async throws {
-        let disk = FillingDisk()
-        let clock = ManualClock()
-        let box = BoxOffice(store: disk, clock: clock)
+        let rig = DiskRig()
+        let (disk, clock, box, bus, read) = (rig.disk, rig.clock, rig.box, rig.bus, rig.read)
         defer { box.close() }
-        let bus = EventBus(store: disk, clock: clock, dispatch: .synchronous)
-        let read = ReadSide(storage: disk)
-        read.register(on: bus)
         let heard = Mutex(0)
         bus.onAdvance { heard.withLock { $0 += 1 } }
         try bus.start()
