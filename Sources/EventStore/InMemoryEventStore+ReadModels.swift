@@ -5,6 +5,8 @@ import Synchronization
 final class InMemoryReadModels: Sendable {
     struct State {
         var tables: [String: [String: Data]] = [:]
+        var shadows: [String: [String: Data]] = [:]
+        var generation: Int64 = 0
         var failures: [FailureRecord] = []
     }
 
@@ -72,12 +74,47 @@ extension InMemoryEventStore: ReadModelStorage {
         }
     }
 
-    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
-        let stored = try self.checkpoint(of: model)
-        if stored > checkpoint { return stored }
-        readModels.state.withLock { $0.tables[model] = rows }
-        try saveCheckpoint(checkpoint, of: model)
-        return nil
+    public func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
+        readModels.state.withLock { state in
+            if fresh { state.shadows[model] = [:] }
+            for key in deleted where rows[key] == nil { state.shadows[model, default: [:]][key] = nil }
+            for (key, value) in rows { state.shadows[model, default: [:]][key] = value }
+        }
+    }
+
+    public func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap {
+        var ahead: [String: Int64] = [:]
+        for (model, checkpoint) in checkpoints {
+            let stored = try self.checkpoint(of: model)
+            if stored > checkpoint { ahead[model] = stored }
+        }
+        guard ahead.isEmpty else { return .behind(ahead) }
+        let changes = readModels.state.withLock { state in
+            var changes: [String: RowChanges] = [:]
+            for model in checkpoints.keys {
+                let (old, new) = (state.tables[model] ?? [:], state.shadows.removeValue(forKey: model) ?? [:])
+                changes[model] = RowChanges(
+                    inserted: new.keys.count { old[$0] == nil },
+                    updated: new.count { entry in old[entry.key].map { $0 != entry.value } ?? false },
+                    deleted: old.keys.count { new[$0] == nil }
+                )
+                state.tables[model] = new
+            }
+            state.generation += 1
+            return changes
+        }
+        for (model, checkpoint) in checkpoints { try saveCheckpoint(checkpoint, of: model) }
+        return .swapped(changes)
+    }
+
+    public func dropShadows(of models: [String]) throws(EventStoreError) {
+        readModels.state.withLock { state in
+            for model in models { state.shadows[model] = nil }
+        }
+    }
+
+    public func readModelGeneration() throws(EventStoreError) -> Int64 {
+        readModels.state.withLock { $0.generation }
     }
 
     public func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord {

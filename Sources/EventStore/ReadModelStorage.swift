@@ -3,9 +3,10 @@ import Foundation
 /// Where projections keep their read models: one table of keyed JSON rows per read model, whose
 /// writes commit together with the projection's checkpoint.
 ///
-/// - Important: `persist` is conditional on the stored checkpoint, so when several processes
+/// - Important: writes are conditional on the stored checkpoint, so when several processes
 ///   fold the same log only the first to reach a position writes it, and rows are never set
-///   back to an older state.
+///   back to an older state. A rebuild never writes live rows piecemeal: it fills a shadow and
+///   swaps it in.
 public protocol ReadModelStorage: Sendable {
     /// Every row of a read model and the checkpoint they reflect.
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64)
@@ -18,14 +19,27 @@ public protocol ReadModelStorage: Sendable {
     ///   once per batch; each part must write its checkpoint only with its own rows.
     func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?]
 
-    /// Replaces every row of a read model and sets its checkpoint (a rebuild), in one write
-    /// transaction — unless the stored checkpoint is already past `checkpoint` (another process
-    /// folded further while the rebuild ran): then nothing is written and the stored checkpoint
-    /// is returned, so the rebuild can fold up to it and try again. Nil when the rows were written.
+    /// Writes a rebuild's rows beside the live ones, into the model's shadow (with `fresh`, an
+    /// emptied one): live rows stay as they are until `swapShadows`. Upserts `rows` and deletes
+    /// the `deleted` keys that are not among them.
+    func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError)
+
+    /// Swaps every named model's shadow in for its live rows and sets its checkpoint, all in one
+    /// write transaction, counting how the shadow differs from the rows it replaces; then
+    /// bumps the read-model generation so running processes reload. When any stored checkpoint
+    /// is already past the one given (another process folded further while the rebuild ran),
+    /// nothing is swapped and those checkpoints are returned, so the rebuild can fold on and try again.
     ///
     /// - Important: a checkpoint never goes back; a process folding in memory relies on it
     ///   (it writes only the rows it changed since its last commit).
-    func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64?
+    func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap
+
+    /// Removes the shadows of a rebuild that did not swap them in.
+    func dropShadows(of models: [String]) throws(EventStoreError)
+
+    /// Changes whenever a rebuild swaps read models in: a process holding rows in memory
+    /// reloads them when it sees a new value.
+    func readModelGeneration() throws(EventStoreError) -> Int64
 
     /// Records a subscriber's failure at a position (or updates the open record there).
     func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord
@@ -38,6 +52,29 @@ public protocol ReadModelStorage: Sendable {
 
     /// Moves a subscriber past a position it could not process and closes its failure record.
     func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError)
+}
+
+/// What `swapShadows` did.
+public enum ShadowSwap: Sendable, Hashable {
+    /// Swapped in; per model, how the new rows differ from those they replaced.
+    case swapped([String: RowChanges])
+    /// Nothing swapped: these models' stored checkpoints are past the rebuild's.
+    case behind([String: Int64])
+}
+
+/// How one set of rows differs from another, by key (a changed value is an update).
+public struct RowChanges: Sendable, Hashable {
+    public var inserted: Int
+    public var updated: Int
+    public var deleted: Int
+
+    public init(inserted: Int = 0, updated: Int = 0, deleted: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+        self.deleted = deleted
+    }
+
+    public var isEmpty: Bool { inserted == 0 && updated == 0 && deleted == 0 }
 }
 
 /// One subscriber's writes within `commitTogether`.

@@ -96,28 +96,83 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
-    public func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
-        let table = readModelTable(model)
-        return try guarded {
-            try database.writeWithoutTransaction { db in
-                var ahead: Int64?
-                // IMMEDIATE: the stored checkpoint read here cannot move before the swap commits.
-                try db.inTransaction(.immediate) {
-                    let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
-                    if stored > checkpoint {
-                        ahead = stored
-                        return .rollback
-                    }
-                    try ensureTable(table, db)
-                    try db.execute(sql: "DELETE FROM \(table)")
-                    let insert = try db.cachedStatement(sql: "INSERT INTO \(table) (key, value) VALUES (?, ?)")
-                    for (key, value) in rows { try insert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
-                    try Self.setCheckpoint(model, checkpoint, db)
-                    return .commit
-                }
-                return ahead
+    public func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
+        let shadow = readModelTable(model) + Self.shadowSuffix
+        try guarded {
+            try database.write { db in
+                if fresh { try db.execute(sql: "DROP TABLE IF EXISTS \(shadow)") }
+                try ensureTable(shadow, db)
+                let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(shadow) (key, value) VALUES (?, ?)")
+                for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+                let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
+                for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
             }
         }
+    }
+
+    /// A shadow is the live table's name with this suffix (no model name ends in it).
+    static let shadowSuffix = "__shadow"
+    static let generationKey = "read_model_generation"
+
+    public func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap {
+        try guarded {
+            try database.writeWithoutTransaction { db in
+                var outcome = ShadowSwap.swapped([:])
+                // IMMEDIATE: the stored checkpoints read here cannot move before the swap commits.
+                try db.inTransaction(.immediate) {
+                    var ahead: [String: Int64] = [:]
+                    for (model, checkpoint) in checkpoints {
+                        let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                        if stored > checkpoint { ahead[model] = stored }
+                    }
+                    if !ahead.isEmpty {
+                        outcome = .behind(ahead)
+                        return .rollback
+                    }
+                    var changes: [String: RowChanges] = [:]
+                    for (model, checkpoint) in checkpoints {
+                        let (live, shadow) = (readModelTable(model), readModelTable(model) + Self.shadowSuffix)
+                        try ensureTable(live, db)
+                        try ensureTable(shadow, db)
+                        changes[model] = try Self.difference(from: live, to: shadow, db)
+                        // Renaming swaps the whole table at once, however many rows it holds.
+                        try db.execute(sql: "DROP TABLE \(live)")
+                        try db.execute(sql: "ALTER TABLE \(shadow) RENAME TO \(live)")
+                        try Self.setCheckpoint(model, checkpoint, db)
+                    }
+                    try db.execute(sql: """
+                        INSERT INTO store_info (key, value) VALUES (?, '1')
+                        ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                        """, arguments: [Self.generationKey])
+                    outcome = .swapped(changes)
+                    return .commit
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// How the rows of `new` differ from those of `old`, compared as stored bytes (rows are
+    /// encoded with sorted keys, so equal rows are equal bytes).
+    private static func difference(from old: String, to new: String, _ db: Database) throws -> RowChanges {
+        func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+        return RowChanges(
+            inserted: try count("SELECT count(*) FROM \(new) n WHERE NOT EXISTS (SELECT 1 FROM \(old) o WHERE o.key = n.key)"),
+            updated: try count("SELECT count(*) FROM \(new) n JOIN \(old) o ON o.key = n.key WHERE o.value IS NOT n.value"),
+            deleted: try count("SELECT count(*) FROM \(old) o WHERE NOT EXISTS (SELECT 1 FROM \(new) n WHERE n.key = o.key)")
+        )
+    }
+
+    public func dropShadows(of models: [String]) throws(EventStoreError) {
+        try guarded {
+            try database.write { db in
+                for model in models { try db.execute(sql: "DROP TABLE IF EXISTS \(readModelTable(model) + Self.shadowSuffix)") }
+            }
+        }
+    }
+
+    public func readModelGeneration() throws(EventStoreError) -> Int64 {
+        Int64(try info(Self.generationKey) ?? "") ?? 0
     }
 
     static func setCheckpoint(_ subscriber: String, _ position: Int64, _ db: Database) throws {

@@ -8,16 +8,21 @@ extension Marquee {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild read models from the log (or, with --dry-run or --verify, only check them).",
             discussion: """
+                A rebuild writes into shadow tables and swaps them in, every read model and its checkpoint \
+                in one transaction: live rows are never emptied, and a console running on the store shows \
+                the new rows as soon as they are swapped in.
                 --dry-run prints, per projection, how many rows a rebuild would insert, update and delete.
                 --verify rebuilds in memory and compares with the live read models; exits 1 when any differs.
-                --from P folds only the events from position P on.
+                --from P repairs from position P: each read model is restored to its state just before P \
+                (rebuilt from events 1…P−1, never taken from the live rows) and then folds P on, so no \
+                event is applied twice.
                 """
         )
 
         @OptionGroup var store: StoreOptions
         @Option(help: ArgumentHelp("Only this projection: \(ReadSide.projectionNames.joined(separator: ", ")).", valueName: "name"))
         var projection: String?
-        @Option(help: "Fold only the events from this position on.") var from: Int64 = 1
+        @Option(help: "Repair from this position: restore each read model to just before it, then fold from it.") var from: Int64 = 1
         @Flag(help: "Count what a rebuild would change; write nothing.") var dryRun = false
         @Flag(help: "Compare a rebuild with the live read models; write nothing; exit 1 if any differs.") var verify = false
 
@@ -41,10 +46,16 @@ extension Marquee {
                 fail("\(error)")
             }
             bar.finish()
+            if let restored = reports.first?.restoredThrough {
+                Output.say("restored every read model to #\(restored) from events 1…\(restored) (not from the live rows), then folded #\(restored + 1) on")
+            }
             for report in reports {
                 switch mode {
                 case .write:
-                    Output.say("\(report.projection): \(plural(report.rows, "row")) from \(plural(Int(report.events), "event")), checkpoint #\(report.checkpoint)")
+                    let changes = report.matches
+                        ? "live rows were already equal"
+                        : "\(report.inserted) added, \(report.updated) changed, \(report.deleted) removed against the live rows"
+                    Output.say("\(report.projection): \(plural(report.rows, "row")) from \(plural(Int(report.events), "event")), checkpoint #\(report.checkpoint); \(changes)")
                 case .dryRun:
                     Output.say("\(report.projection): would insert \(report.inserted), update \(report.updated), delete \(report.deleted) of \(plural(report.liveRows, "row"))")
                 case .verify:

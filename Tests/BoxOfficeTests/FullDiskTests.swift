@@ -41,10 +41,13 @@ final class FillingDisk: ReadModelStore {
         calls.withLock { $0.commits += 1 }
         return try inner.commitTogether(parts)
     }
-    func replaceRows(of model: String, with rows: [String: Data], checkpoint: Int64) throws(EventStoreError) -> Int64? {
+    func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
         try room()
-        return try inner.replaceRows(of: model, with: rows, checkpoint: checkpoint)
+        try inner.writeShadow(of: model, rows: rows, deleted: deleted, fresh: fresh)
     }
+    func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap { try room(); return try inner.swapShadows(checkpoints) }
+    func dropShadows(of models: [String]) throws(EventStoreError) { try room(); try inner.dropShadows(of: models) }
+    func readModelGeneration() throws(EventStoreError) -> Int64 { try inner.readModelGeneration() }
     func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord { try room(); return try inner.recordFailure(failure) }
     func failures(includeResolved: Bool) throws(EventStoreError) -> [FailureRecord] { try inner.failures(includeResolved: includeResolved) }
     func resolveFailure(id: Int64, resolution: String, at: Date) throws(EventStoreError) { try room(); try inner.resolveFailure(id: id, resolution: resolution, at: at) }

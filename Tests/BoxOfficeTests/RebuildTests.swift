@@ -112,11 +112,74 @@ struct RebuildTests {
         #expect(try r.h.store.loadRows(of: "holds").rows["R-GHOST"] != nil)
     }
 
-    @Test func rebuildingFromAPositionFoldsOnlyTheEventsFromThere() async throws {
+    /// `replay --from P` once emptied every model and folded P…head alone ("no shows yet").
+    /// It restores each model to just before P from the log, never from live rows, and so
+    /// repairs damaged rows without applying any event twice.
+    @Test func repairingFromAPositionRestoresDamagedRowsAndCountsEveryEventOnce() async throws {
         let r = try await busyStore()
+        let live = r.read.snapshot()
+        try await r.h.store.database.write { db in
+            try db.execute(sql: "DELETE FROM rm_show_queue")
+            try db.execute(sql: "UPDATE rm_sales_analytics SET value = json_set(value, '$.sold', 99)")
+        }
         let head = try r.h.store.headPosition()
-        let reports = try Rebuild.run(storage: r.h.store, names: ["eventFeed"], from: head - 2, mode: .write)
-        #expect(reports.first?.rows == 3)
-        #expect(reports.first?.events == 3)
+        let reports = try Rebuild.run(storage: r.h.store, from: head - 2, mode: .write)
+        #expect(reports.allSatisfy { $0.restoredThrough == head - 3 && $0.checkpoint == head })
+        let shows = try #require(reports.first { $0.projection == "showQueue" })
+        #expect(shows.inserted == 1 && shows.rows == 1)
+        let sales = try #require(reports.first { $0.projection == "salesAnalytics" })
+        #expect(sales.updated == 1 && sales.inserted == 0 && sales.deleted == 0)
+        #expect(try Rebuild.run(storage: r.h.store, mode: .verify).allSatisfy(\.matches))
+        // The running read side reloads what was swapped in: the same as before the damage.
+        #expect(r.models() == live)
+    }
+
+    /// A console holds its rows in memory: after a rebuild swaps new rows in, it draws those,
+    /// without a restart, and goes on folding from where it was.
+    @Test func givenARunningReadSideOnDamagedRows_whenARebuildSwaps_thenItDrawsTheRebuiltRowsAndFoldsOn() async throws {
+        let r = try await busyStore()
+        let truth = r.read.snapshot()
+        try await r.h.store.database.write { db in
+            try db.execute(sql: "UPDATE rm_show_queue SET value = json_set(value, '$.name', 'DAMAGED')")
+        }
+        // A console opened on the damaged store.
+        let console = ReadSide(storage: r.h.store)
+        let bus = EventBus(store: r.h.store, clock: r.clock, dispatch: .synchronous)
+        console.register(on: bus)
+        try bus.start()
+        #expect(console.snapshot().shows["tiny-sat"]?.name == "DAMAGED")
+        let written = try Rebuild.run(storage: r.h.store, mode: .write)
+        #expect(written.first { $0.projection == "showQueue" }?.updated == 1)
+        // Until its bus looks, it draws the old rows; then the new ones.
+        #expect(console.snapshot().shows["tiny-sat"]?.name == "DAMAGED")
+        bus.drain()
+        #expect(console.snapshot().shows["tiny-sat"]?.name == "Saturday")
+        #expect(console.snapshot().sales == truth.sales)
+        // It folds on from there, as does every other process on the store.
+        _ = try await r.box.reserveSeats(ShowID("tiny-sat"), seats: [SeatID("Stalls-A-6")], customer: "Fay", ana)
+        bus.drain()
+        #expect(console.snapshot().holds.values.contains { $0.customer == "Fay" })
+        #expect(try Rebuild.run(storage: r.h.store, mode: .verify).allSatisfy(\.matches))
+    }
+
+    /// Rows swapped in at a checkpoint behind a runner's position: the runner folds the events
+    /// in between onto them, once.
+    @Test func aReloadBehindTheRunnersPositionFoldsTheGapOnce() async throws {
+        let r = try await busyStore()
+        _ = try Rebuild.run(storage: r.h.store, mode: .write)
+        let swapped = try r.h.store.checkpoint(of: "salesAnalytics")
+        // A read-only console folds in memory only, so the table stays at the swap's checkpoint.
+        let console = ReadSide(storage: r.h.store, persists: false)
+        let bus = EventBus(store: r.h.store, clock: r.clock, dispatch: .synchronous)
+        console.register(on: bus)
+        try bus.start()
+        let before = console.snapshot().sales["tiny-sat"]?.requested ?? 0
+        _ = try await r.box.reserveSeats(ShowID("tiny-sat"), seats: [SeatID("Stalls-A-5")], customer: "Gus", ana)
+        bus.drain()
+        #expect(console.snapshot().sales["tiny-sat"]?.requested == before + 1)
+        #expect(try r.h.store.checkpoint(of: "salesAnalytics") == swapped)
+        try console.sales.reload()
+        #expect(console.snapshot().sales["tiny-sat"]?.requested == before + 1)
+        #expect(console.snapshot().position > swapped)
     }
 }

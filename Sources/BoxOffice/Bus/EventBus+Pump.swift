@@ -23,10 +23,11 @@ extension EventBus {
             if failuresReadAt.map({ now.uptimeNanoseconds - $0.uptimeNanoseconds >= UInt64(pollInterval * 1e9) }) ?? true {
                 openFailures = try store.failures(includeResolved: false)
                 failuresReadAt = now
+                if try reloadIfReplaced() { advanced = true }
             }
             problem = nil
         } catch {
-            problem = error.description
+            problem = "\(error)"
             return false
         }
         adoptExternalResolutions()
@@ -39,6 +40,17 @@ extension EventBus {
             advanced = advanced || progressed
             if !progressed || batch.isEmpty { return advanced }
         }
+    }
+
+    /// When a rebuild swapped new rows in since the subscribers loaded theirs, each reloads
+    /// (a console on the store then draws the rebuilt rows without a restart).
+    /// Returns whether they did.
+    private func reloadIfReplaced() throws -> Bool {
+        let generation = try store.readModelGeneration()
+        guard generation != readModelGeneration else { return false }
+        for slot in slots { try slot.subscriber.reload() }
+        readModelGeneration = generation
+        return true
     }
 
     /// Up to `batchSize` events after `from`, each decoded once for every subscriber: this

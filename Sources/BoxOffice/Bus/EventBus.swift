@@ -114,6 +114,9 @@ public final class EventBus: @unchecked Sendable {
     /// When the failures table was last read: at most once a poll interval, not on every pass
     /// (a rush pumps after every commit). Guarded by `pumpLock`.
     var failuresReadAt: DispatchTime?
+    /// The read-model generation the subscribers' rows came from; a rebuild that swaps new rows
+    /// in changes it (read with the failures). Guarded by `pumpLock`.
+    var readModelGeneration: Int64 = 0
     /// Why the bus cannot read the store right now (nil while it can); guarded by `pumpLock`.
     var problem: String?
     /// The most a subscriber that cannot even record its failure waits between attempts, so it
@@ -157,6 +160,8 @@ public final class EventBus: @unchecked Sendable {
     public func start() throws {
         try pumpLock.withLock {
             let open = try store.failures(includeResolved: false)
+            // Read before the rows load: a swap in between is then seen at the first pass.
+            readModelGeneration = try store.readModelGeneration()
             // Subscribers load their rows side by side (each reads its own table): opening a
             // store waits for the slowest, not for the sum.
             let started = Mutex([Int: Result<Int64, any Error>]())

@@ -23,10 +23,15 @@ public protocol EventSubscriber: AnyObject {
     func skipped(through position: Int64)
     /// The bus has fed every event there is for now (a moment to publish what changed).
     func caughtUp()
+    /// A rebuild swapped new rows into the store (`replay`): what the subscriber holds in
+    /// memory is stale. It reloads its rows and goes on from where it was, without applying
+    /// any event twice.
+    func reload() throws
 }
 
 extension EventSubscriber {
     public func caughtUp() {}
+    public func reload() throws {}
 }
 
 /// An event as the bus hands it to every subscriber: as recorded, and decoded once for all of

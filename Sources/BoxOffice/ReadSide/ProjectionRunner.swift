@@ -49,6 +49,31 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
         return position
     }
 
+    /// Loads the rows a rebuild swapped in. When they stand before this runner's position, the
+    /// events in between are read and folded again (they were folded into the old rows, not
+    /// these); when past it, the runner moves there and ignores those events as the bus brings them.
+    public func reload() throws {
+        guard !projection.livesInStore else { return }
+        let loaded = try storage.loadRows(of: name)
+        var fresh = try RowSet<P.Row>.decode(loaded.rows, decoder)
+        if loaded.checkpoint < position {
+            var after = loaded.checkpoint
+            while after < position {
+                let batch = try storage.readAll(after: after, limit: 1_000)
+                guard let last = batch.last else { break }
+                for recorded in batch where recorded.position <= position {
+                    projection.apply(try codec.decode(recorded), recorded, to: &fresh)
+                }
+                after = last.position
+            }
+        } else {
+            position = loaded.checkpoint
+            fresh.forgetChanges()
+        }
+        rows = fresh
+        publish()
+    }
+
     public func handle(_ event: DeliveredEvent) throws {
         // Decoding is the only step that can fail, and it happens before any row changes.
         let domain = try event.domain()

@@ -2,8 +2,11 @@ import EventStore
 import Foundation
 import Ticketing
 
-/// Rebuilds read models from the log: reset, fold every event in memory, write the rows in
-/// bulk (or, in a dry run, only count what would change; in verify, compare with the live rows).
+/// Rebuilds read models from the log: fold every event in memory, write the rows in bulk into
+/// shadow tables beside the live ones, and swap those in, all models and their checkpoints in
+/// one transaction (or, in a dry run, only count what would change; in verify, compare with the
+/// live rows). Live rows are never emptied or written piecemeal: a console on the same store
+/// draws the old rows until the swap, then reloads the new ones.
 public enum Rebuild {
     public enum Mode: Sendable { case write, dryRun, verify }
 
@@ -27,12 +30,19 @@ public enum Rebuild {
         /// The first keys whose rows differ between the rebuild and the live model.
         public var differingKeys: [String]
         public var checkpoint: Int64
+        /// With `from` P: the position (P−1) each model was restored to before folding P…head.
+        public var restoredThrough: Int64? = nil
 
         public var matches: Bool { inserted == 0 && updated == 0 && deleted == 0 }
     }
 
     /// Rebuilds the named subscribers' rows (every read model when `names` is nil; the saga
-    /// ledger only when named) from the events with position ≥ `from` (1 for the whole log).
+    /// ledger only when named).
+    ///
+    /// `from` is where a repair starts (`replay --from P`): each model is first restored to its
+    /// state just before P — by folding events 1…P−1 into the shadow, never from the live rows,
+    /// which may be the damaged ones — and then folds P…head, so no event is applied twice (several
+    /// models count by adding). Its result is a full rebuild's; the report says where it restored.
     public static func run(
         storage: any ReadModelStore, names: [String]? = nil, from: Int64 = 1, mode: Mode, feedLimit: Int = 500,
         batchSize: Int = 10_000, progress: (Progress) -> Void = { _ in }
@@ -60,31 +70,93 @@ public enum Rebuild {
         }
         let pass = Pass(storage: storage, skipped: skipped, batchSize: batchSize)
         let start = Date()
-        let total = max(last - (max(from, 1) - 1), 0)
-        let done = try pass.fold(folds, after: max(from, 1) - 1, through: last, limits: limits) { done in
+        let total = max(last, 0)
+        let done = try pass.fold(folds, after: 0, through: last, limits: limits) { done in
             let elapsed = max(Date().timeIntervalSince(start), 0.000_001)
             let rate = Double(done) / elapsed
             progress(Progress(done: min(done, total), total: total, eventsPerSecond: rate, secondsLeft: Double(max(total - done, 0)) / max(rate, 1)))
         }
-        return try folds.map { fold in
-            var checkpoint = limits[fold.name] ?? last
-            switch mode {
-            case .write:
-                // Other processes keep folding while this one rebuilds: when one got further,
-                // fold on to where it is and swap there, so the checkpoint never goes back.
-                while let ahead = try storage.replaceRows(of: fold.name, with: fold.encodedRows(), checkpoint: checkpoint) {
-                    // Every event of the gap: a windowed fold (the feed) trims itself only as it applies them.
-                    _ = try pass.fold([fold], after: checkpoint, through: ahead, limits: [:], windows: false) { _ in }
-                    checkpoint = ahead
-                }
-                return Report(projection: fold.name, events: done, rows: fold.rowCount, liveRows: fold.rowCount, inserted: 0, updated: 0, deleted: 0, differingKeys: [], checkpoint: checkpoint)
-            case .dryRun, .verify:
-                let current = live[fold.name]?.rows ?? [:]
-                var report = try fold.compare(with: current)
+        let restored = from > 1 ? min(from - 1, last) : nil
+        switch mode {
+        case .write:
+            let swapped = try swapIn(folds, at: last, storage: storage, pass: pass)
+            return folds.map { fold in
+                let changes = swapped.changes[fold.name] ?? RowChanges()
+                return Report(
+                    projection: fold.name, events: done, rows: fold.rowCount, liveRows: fold.rowCount, inserted: changes.inserted,
+                    updated: changes.updated, deleted: changes.deleted, differingKeys: [],
+                    checkpoint: swapped.checkpoints[fold.name] ?? last, restoredThrough: restored
+                )
+            }
+        case .dryRun, .verify:
+            return try folds.map { fold in
+                var report = try fold.compare(with: live[fold.name]?.rows ?? [:])
                 report.events = done
-                report.checkpoint = checkpoint
+                report.checkpoint = limits[fold.name] ?? last
+                report.restoredThrough = restored
                 return report
             }
+        }
+    }
+
+    /// How often a swap may find that other processes folded further while the shadow was
+    /// written, before the rebuild gives up (each retry folds only the events in between).
+    static let swapAttempts = 50
+
+    /// Writes every fold's rows into its shadow and swaps them all in at once. Other processes
+    /// keep folding while this one rebuilds: when one got further, the fold goes on to where it
+    /// is and the shadow takes the rows that changed, so no checkpoint goes back.
+    private static func swapIn(
+        _ folds: [any RebuildFold], at last: Int64, storage: any ReadModelStore, pass: Pass
+    ) throws -> (changes: [String: RowChanges], checkpoints: [String: Int64]) {
+        var checkpoints = Dictionary(uniqueKeysWithValues: folds.map { ($0.name, last) })
+        do {
+            for fold in folds {
+                let rows = try fold.encodedRows()
+                var chunk: [String: Data] = [:]
+                var fresh = true
+                // A transaction per chunk: buyers on the same store wait for a chunk, not for the whole model.
+                for (key, value) in rows {
+                    chunk[key] = value
+                    if chunk.count == 20_000 {
+                        try storage.writeShadow(of: fold.name, rows: chunk, deleted: [], fresh: fresh)
+                        (chunk, fresh) = ([:], false)
+                    }
+                }
+                if fresh || !chunk.isEmpty { try storage.writeShadow(of: fold.name, rows: chunk, deleted: [], fresh: fresh) }
+            }
+            for _ in 0..<swapAttempts {
+                switch try storage.swapShadows(checkpoints) {
+                case .swapped(let changes):
+                    return (changes, checkpoints)
+                case .behind(let ahead):
+                    for fold in folds {
+                        guard let target = ahead[fold.name], let checkpoint = checkpoints[fold.name] else { continue }
+                        fold.tracksChanges = true
+                        // Every event of the gap: a windowed fold (the feed) trims itself only as it applies them.
+                        _ = try pass.fold([fold], after: checkpoint, through: target, limits: [:], windows: false) { _ in }
+                        let changes = try fold.takeChanges()
+                        try storage.writeShadow(of: fold.name, rows: changes.rows, deleted: changes.deleted, fresh: false)
+                        checkpoints[fold.name] = target
+                    }
+                }
+            }
+            throw RebuildError.keptFallingBehind(attempts: swapAttempts)
+        } catch {
+            try? storage.dropShadows(of: folds.map(\.name))
+            throw error
+        }
+    }
+}
+
+/// Why a rebuild wrote nothing.
+public enum RebuildError: Error, CustomStringConvertible, Equatable {
+    case keptFallingBehind(attempts: Int)
+
+    public var description: String {
+        switch self {
+        case .keptFallingBehind(let attempts):
+            "other processes folded past the rebuild \(attempts) times in a row, so nothing was swapped in; run replay again when the store is quieter"
         }
     }
 }
@@ -132,6 +204,9 @@ protocol RebuildFold: AnyObject {
     var name: String { get }
     var window: Int64? { get }
     var rowCount: Int { get }
+    /// Whether applying records the changed keys (only while a swap catches up).
+    var tracksChanges: Bool { get set }
+    func takeChanges() throws -> (rows: [String: Data], deleted: Set<String>)
     func apply(_ event: DomainEvent, _ recorded: RecordedEvent)
     func encodedRows() throws -> [String: Data]
     func compare(with live: [String: Data]) throws -> Rebuild.Report
@@ -149,6 +224,12 @@ final class Fold<P: Projection>: RebuildFold {
     var name: String { projection.name }
     var window: Int64? { projection.window }
     var rowCount: Int { rows.count }
+    var tracksChanges: Bool {
+        get { rows.tracksChanges }
+        set { rows.tracksChanges = newValue }
+    }
+
+    func takeChanges() throws -> (rows: [String: Data], deleted: Set<String>) { try rows.takeChanges(EventCodec.makeEncoder()) }
 
     func apply(_ event: DomainEvent, _ recorded: RecordedEvent) { projection.apply(event, recorded, to: &rows) }
 

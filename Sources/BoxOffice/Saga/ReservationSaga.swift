@@ -69,6 +69,14 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     public func skipped(through position: Int64) { ledger.skipped(through: position) }
     public func caughtUp() { ledger.caughtUp() }
 
+    /// Reloads the ledger a rebuild swapped in and derives every entry's steps again (a step
+    /// already taken is a recorded command, so deriving it twice does nothing).
+    public func reload() throws {
+        try ledger.reload()
+        let rows = ledger.snapshot.rows
+        for key in rows.rows.keys.sorted() { derive(rows, key) }
+    }
+
     /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
     private func derive(_ rows: RowSet<SagaLedger.Entry>, _ key: String?) {
         derive(rows, keys: key.map { [$0] } ?? Array(rows.rows.keys))
