@@ -106,7 +106,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// Each reservation appends about 2 events and its cancellation 2 more.
     func run(eventsPerSecond: Double) async {
-        let shows = runtime.read.snapshot().shows.rows.values.filter { $0.status == "approved" }.map { ShowID($0.id) }
+        let shows = runtime.read.snapshot().shows.rows.values.filter { $0.status == .approved }.map(\.id)
         guard !shows.isEmpty else { return }
         let context = CommandContext(actor: "bench-load")
         var index = 0

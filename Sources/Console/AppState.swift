@@ -158,13 +158,13 @@ public struct AppState: Sendable {
 
     /// The show the dashboard opens on: the busiest on sale (most seats taken), else the first.
     public static func busiestOnSale(_ models: ReadModels) -> ShowID? {
-        let onSale = models.shows.all.filter { $0.status == "approved" }
+        let onSale = models.shows.all.filter { $0.status == .approved }
         // Most seats taken; before anything sells, the largest house.
         let busiest = onSale.max { a, b in
-            let ta = models.seats.totals(ShowID(a.id)), tb = models.seats.totals(ShowID(b.id))
+            let ta = models.seats.totals(a.id), tb = models.seats.totals(b.id)
             return (ta.held + ta.sold, a.capacity, b.id) < (tb.held + tb.sold, b.capacity, a.id)
         }
-        return (busiest ?? models.shows.all.first).map { ShowID($0.id) }
+        return (busiest ?? models.shows.all.first).map(\.id)
     }
 }
 

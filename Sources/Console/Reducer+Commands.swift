@@ -6,10 +6,10 @@ import Ticketing
 extension Reducer {
     static func seatCommand(_ command: KeyCommand, _ state: inout AppState) -> [Effect] {
         guard let show = state.currentShow else { return fail(&state, "no show selected; press 2 to pick one") }
-        let id = ShowID(show.id)
+        let id = show.id
         switch command {
         case .reserve, .best:
-            guard show.status == "approved" else { return fail(&state, TicketingError.notOnSale(id, status: show.status).description) }
+            guard show.status == .approved else { return fail(&state, TicketingError.notOnSale(id, status: show.status.rawValue).description) }
             if command == .best {
                 state.dialog = .best(show: id, quantity: TextInputState("2", limit: 3), section: TextInputState("", limit: 32), customer: TextInputState("", limit: 80), field: 0, error: nil)
                 return []
@@ -40,7 +40,7 @@ extension Reducer {
 
     static func showCommand(_ command: KeyCommand, _ state: inout AppState) -> [Effect] {
         guard let show = state.targetShow else { return fail(&state, "no show selected") }
-        let id = ShowID(show.id)
+        let id = show.id
         switch command {
         case .submit: return [.command(.submitShow(id), done: "submitted \(id) for approval")]
         case .approve: return [.command(.approveShow(id), done: "approved \(id): on sale")]
@@ -57,7 +57,7 @@ extension Reducer {
         switch state.screen {
         case .shows:
             guard let show = state.targetShow else { return [] }
-            state.dialog = .details(title: show.id, lines: ShowDetails.lines(show, models: state.models, timeZone: state.timeZone))
+            state.dialog = .details(title: show.id.rawValue, lines: ShowDetails.lines(show, models: state.models, timeZone: state.timeZone))
             return []
         case .dashboard where state.focus == .feed:
             let feed = state.visibleFeed
@@ -78,7 +78,7 @@ extension Reducer {
 /// The lines of a show's details dialog.
 enum ShowDetails {
     static func lines(_ show: ShowQueue.Show, models: ReadModels, timeZone: TimeZone) -> [String] {
-        let totals = models.seats.totals(ShowID(show.id))
+        let totals = models.seats.totals(show.id)
         var lines = [
             sanitize(show.name), "venue \(sanitize(show.venueName)) · \(show.capacity) seats · status \(show.status)",
             "free \(totals.available) · held \(totals.held) · sold \(totals.sold) · blocked \(totals.blocked)",

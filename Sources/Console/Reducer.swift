@@ -166,8 +166,8 @@ public enum Reducer {
     static func switchShow(_ state: inout AppState, by delta: Int) {
         let shows = state.orderedShows
         guard !shows.isEmpty else { return }
-        let index = shows.firstIndex { $0.id == state.show?.rawValue } ?? 0
-        state.show = ShowID(shows[(index + delta + shows.count) % shows.count].id)
+        let index = shows.firstIndex { $0.id == state.show } ?? 0
+        state.show = shows[(index + delta + shows.count) % shows.count].id
         state.cursor = .init()
         state.selection = []
         state.holds = ListState()

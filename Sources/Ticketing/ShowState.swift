@@ -4,17 +4,25 @@ import Foundation
 public enum ShowStatus: Hashable, Sendable, Codable {
     case draft, submitted, approved, rejected(reason: String), salesClosed, cancelled
 
-    /// The status as `shows --json` and the console name it.
-    public var name: String {
+    /// The status without a rejection's reason: what read models keep. Its raw value is the
+    /// name `shows --json` prints and read-model rows store (contract).
+    public enum Stage: String, Hashable, Sendable, Codable, CaseIterable {
+        case draft, submitted, approved, rejected, salesClosed, cancelled
+    }
+
+    public var stage: Stage {
         switch self {
-        case .draft: "draft"
-        case .submitted: "submitted"
-        case .approved: "approved"
-        case .rejected: "rejected"
-        case .salesClosed: "salesClosed"
-        case .cancelled: "cancelled"
+        case .draft: .draft
+        case .submitted: .submitted
+        case .approved: .approved
+        case .rejected: .rejected
+        case .salesClosed: .salesClosed
+        case .cancelled: .cancelled
         }
     }
+
+    /// The status as `shows --json` and the console name it.
+    public var name: String { stage.rawValue }
 }
 
 /// What decisions about a show need to know: its identity and lifecycle status.

@@ -19,15 +19,15 @@ extension Marquee {
             let models = store.currentReadModels().models
             var objects: [String] = []
             for show in models.shows.all {
-                let totals = models.seats.totals(ShowID(show.id))
-                let sales = models.sales[show.id]
+                let totals = models.seats.totals(show.id)
+                let sales = models.sales[show.id.rawValue]
                 if json {
-                    objects.append("{\"id\":\(JSONText.quoted(show.id)),\"name\":\(JSONText.quoted(show.name)),\"status\":\(JSONText.quoted(show.status)),"
+                    objects.append("{\"id\":\(JSONText.quoted(show.id.rawValue)),\"name\":\(JSONText.quoted(show.name)),\"status\":\(JSONText.quoted(show.status.rawValue)),"
                         + "\"capacity\":\(totals.capacity),\"available\":\(totals.available),\"held\":\(totals.held),\"sold\":\(totals.sold),"
                         + "\"blocked\":\(totals.blocked),\"revenueMinor\":\(sales?.revenueMinor ?? 0),\"currency\":\(JSONText.quoted(sales?.currency))}")
                 } else {
                     let revenue = sales.map { Money(minor: $0.revenueMinor, currency: $0.currency).description } ?? "-"
-                    Output.say("\(show.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \(show.status.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                    Output.say("\(show.id.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)) \(show.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) "
                         + "free \(totals.available) · held \(totals.held) · sold \(totals.sold) · blocked \(totals.blocked) · \(revenue)  \(show.name)")
                 }
             }

@@ -204,7 +204,7 @@ struct EventBusTests {
         bus.add(flaky)
         try bus.start()
         bus.drain()
-        #expect(read.snapshot().shows["s"]?.status == "approved")
+        #expect(read.snapshot().shows["s"]?.status == .approved)
         let report = try MonitorReport.make(store: h.store, bus: bus, now: h.clock.now())
         #expect(report.subscribers.first { $0.name == "flaky" }?.state == "stopped")
         #expect(report.subscribers.filter { $0.name != "flaky" }.allSatisfy { $0.lag == 0 && $0.state == "running" })
@@ -228,8 +228,8 @@ struct EventBusTests {
         _ = try await h.onSale()
         // The poll interval is 10 s, so only the commit notification can bring this in time.
         let deadline = Date().addingTimeInterval(5)
-        while read.snapshot().shows["tiny-sat"]?.status != "approved", Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(read.snapshot().shows["tiny-sat"]?.status == "approved")
+        while read.snapshot().shows["tiny-sat"]?.status != .approved, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(read.snapshot().shows["tiny-sat"]?.status == .approved)
         #expect(bus.drain(timeout: 5))
     }
 
@@ -246,7 +246,7 @@ struct EventBusTests {
         _ = try await other.execute(.createShow(ShowID("elsewhere"), name: "Elsewhere", venue: Harness.venue, startsAt: h.clock.now()), ana)
         let deadline = Date().addingTimeInterval(10)
         while read.snapshot().shows["elsewhere"] == nil, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(read.snapshot().shows["elsewhere"]?.status == "draft")
+        #expect(read.snapshot().shows["elsewhere"]?.status == .draft)
     }
 
     @Test func ownCommitsReachSubscribersWithoutAReadAndEachBatchCommitsOnce() async throws {
@@ -261,14 +261,14 @@ struct EventBusTests {
         }
         store.calls.withLock { $0 = (0, 0, 0) }
         bus.drain()
-        #expect(read.snapshot().shows["own"]?.status == "approved")
+        #expect(read.snapshot().shows["own"]?.status == .approved)
         // Three events handed over by the writer: none read back, six read models in one transaction.
         #expect(store.calls.withLock { $0.eventsRead } == 0)
         #expect(store.calls.withLock { $0.commits } == 1)
         // Another process's event is read from the store, once for every subscriber.
         _ = try await BoxOffice(store: store, clock: clock).execute(.closeSales(show), ana)
         bus.drain()
-        #expect(read.snapshot().shows["own"]?.status != "approved")
+        #expect(read.snapshot().shows["own"]?.status != .approved)
         #expect(store.calls.withLock { $0.eventsRead } == 1)
         #expect(store.calls.withLock { $0.commits } == 2)
     }

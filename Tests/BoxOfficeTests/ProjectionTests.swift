@@ -154,10 +154,10 @@ struct ProjectionTests {
         _ = try await r.box.execute(.submitShow(ShowID("a-show")), ana)
         _ = try await r.box.execute(.rejectShow(ShowID("a-show"), reason: "No licence"), CommandContext(actor: "bo"))
         let shows = r.models().shows
-        #expect(shows.approvalQueue.map(\.id) == ["b-show", "c-show"])
-        #expect(shows.all.map(\.id) == ["b-show", "c-show", "a-show"])
+        #expect(shows.approvalQueue.map(\.id.rawValue) == ["b-show", "c-show"])
+        #expect(shows.all.map(\.id.rawValue) == ["b-show", "c-show", "a-show"])
         let rejected = try #require(shows["a-show"])
-        #expect((rejected.status, rejected.rejectionReason, rejected.rejectedBy) == ("rejected", "No licence", "bo"))
+        #expect((rejected.status, rejected.rejectionReason, rejected.rejectedBy) == (.rejected, "No licence", "bo"))
         #expect(shows["b-show"]?.submittedBy == "ana")
     }
 
@@ -174,7 +174,7 @@ struct ProjectionTests {
         #expect(feed[2].summary.hasPrefix("Stalls-A-4 Stalls-A-5 held for R-"))
         #expect(feed[2].actor == "buyer-3")
         #expect(feed[2].correlationId == "C-TRACE")
-        #expect(feed[2].kind == "hold")
+        #expect(feed[2].kind == .hold)
         #expect(r.models().feed.newestFirst(matching: "inventory").map(\.type) == ["SeatsHeld"])
         // The windowed read a frame uses agrees with the full sort.
         #expect(r.models().feed.newest(3).map(\.position) == [7, 6, 5])

@@ -141,15 +141,15 @@ struct ReducerTests {
         #expect(press(&state, .character("s")) == [.command(.submitShow(ShowID("blue-note-open-mic")), done: "submitted blue-note-open-mic for approval")])
         press(&state, .character("2"))
         let first = try #require(state.targetShow)
-        #expect(first.status == "submitted")
-        #expect(press(&state, .character("a")) == [.command(.approveShow(ShowID(first.id)), done: "approved \(first.id): on sale")])
-        #expect(press(&state, .character("o")) == [.command(.reopenShow(ShowID(first.id)), done: "reopened \(first.id) as a draft")])
+        #expect(first.status == .submitted)
+        #expect(press(&state, .character("a")) == [.command(.approveShow(first.id), done: "approved \(first.id): on sale")])
+        #expect(press(&state, .character("o")) == [.command(.reopenShow(first.id), done: "reopened \(first.id) as a draft")])
         // Closing sales cannot be undone: `z` asks first, naming the show; `n` keeps it on sale.
         #expect(press(&state, .character("z")).isEmpty)
-        #expect(state.dialog == .closeSales(show: ShowID(first.id), name: first.name))
+        #expect(state.dialog == .closeSales(show: first.id, name: first.name))
         #expect(press(&state, .character("n")).isEmpty && state.dialog == nil)
         press(&state, .character("z"))
-        #expect(press(&state, .character("y")) == [.command(.closeSales(ShowID(first.id)), done: "closed sales for \(first.id)")])
+        #expect(press(&state, .character("y")) == [.command(.closeSales(first.id), done: "closed sales for \(first.id)")])
         #expect(state.dialog == nil)
         press(&state, .down)
         #expect(state.targetShow?.id != first.id)
@@ -160,12 +160,12 @@ struct ReducerTests {
         var state = world.state
         press(&state, .character("2"))
         let first = try #require(state.targetShow)
-        #expect(first.status == "submitted")
-        _ = try await world.runtime.box.execute(.approveShow(ShowID(first.id)), CommandContext(actor: "ana"))
+        #expect(first.status == .submitted)
+        _ = try await world.runtime.box.execute(.approveShow(first.id), CommandContext(actor: "ana"))
         await world.runtime.settle()
         _ = Reducer.reduce(into: &state, .modelsUpdated(world.runtime.read.snapshot(), head: 1, lag: 0, failures: []))
         #expect(state.targetShow?.id == first.id)
-        #expect(state.targetShow?.status == "approved")
+        #expect(state.targetShow?.status == .approved)
     }
 
     @Test func xRefusesAnEmptyReasonInPlaceAndRejectsWithOne() async throws {
@@ -178,7 +178,7 @@ struct ReducerTests {
         #expect(error == TicketingError.emptyReason.description)
         let show = try #require(state.targetShow)
         let effects = press(&state, .character("L"), .character("a"), .character("t"), .character("e"), .enter)
-        #expect(effects == [.command(.rejectShow(ShowID(show.id), reason: "Late"), done: "rejected \(show.id)")])
+        #expect(effects == [.command(.rejectShow(show.id, reason: "Late"), done: "rejected \(show.id)")])
     }
 
     @Test func cancellingAShowNeedsItsIdTyped() async throws {

@@ -143,21 +143,21 @@ public final class BuyerSimulator: @unchecked Sendable {
 
     private func arrive() async {
         let models = runtime.read.snapshot()
-        let onSale = models.shows.rows.values.filter { $0.status == "approved" }.sorted { $0.id < $1.id }
+        let onSale = models.shows.rows.values.filter { $0.status == .approved }.sorted { $0.id < $1.id }
         let plan: (buyer: Int, show: ShowQueue.Show, quantity: Int, section: AvailableSeats.Section?, best: Bool, customer: String)? = state.withLock { state in
             let sizes = scenario.partySize.compactMap { key, weight in Int(key).map { ($0, weight) } }.sorted { $0.0 < $1.0 }
             guard let show = Self.pick(onSale, weights: onSale.map { Double($0.capacity) }, &state.random),
                   let quantity = Self.pick(sizes.map(\.0), weights: sizes.map(\.1), &state.random) else { return nil }
             state.buyers += 1
             state.summary.buyers += 1
-            let sections = models.seats.sections(of: ShowID(show.id))
+            let sections = models.seats.sections(of: show.id)
             let weights = sections.enumerated().map { index, _ in scenario.sectionPreference == "best-first" ? pow(0.45, Double(index)) : 1 }
             let section = Self.pick(sections, weights: weights, &state.random)
             let best = state.random.unit() < scenario.bestAvailableShare
             return (state.buyers, show, quantity, section, best, Self.customerName(&state.random))
         }
         guard let plan else { return }
-        let show = ShowID(plan.show.id)
+        let show = plan.show.id
         var seats: [SeatID]?
         if !plan.best, let section = plan.section {
             seats = state.withLock { Self.chooseSeats(plan.quantity, in: section, &$0.random) }

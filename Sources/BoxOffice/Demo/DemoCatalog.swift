@@ -22,7 +22,7 @@ public struct DemoCatalog: Sendable {
         public var venue: String
         public var startsInDays: Double
         /// draft, submitted or approved.
-        public var status: String
+        public var status: ShowStatus.Stage
     }
 
     public let folder: URL

@@ -26,8 +26,8 @@ public enum DemoSeeder {
                 }
             }
             if try await run(.createShow(show, name: plan.name, venue: venue, startsAt: startsAt), "create") { created += 1 }
-            if plan.status == "submitted" || plan.status == "approved" { _ = try await run(.submitShow(show), "submit") }
-            if plan.status == "approved" { _ = try await run(.approveShow(show), "approve") }
+            if plan.status == .submitted || plan.status == .approved { _ = try await run(.submitShow(show), "submit") }
+            if plan.status == .approved { _ = try await run(.approveShow(show), "approve") }
         }
         return created
     }

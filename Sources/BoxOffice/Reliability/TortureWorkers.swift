@@ -143,12 +143,12 @@ public enum TortureWorkers {
                         _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
                     }
                     while let id = next() {
-                        let shows = runtime.read.snapshot().shows.rows.values.filter { $0.status == "approved" }.map(\.id).sorted()
+                        let shows = runtime.read.snapshot().shows.rows.values.filter { $0.status == .approved }.map(\.id).sorted()
                         guard !shows.isEmpty else {
                             try? await Task.sleep(for: .milliseconds(20))
                             continue
                         }
-                        let show = ShowID(shows[Int(random.next() % UInt64(shows.count))])
+                        let show = shows[Int(random.next() % UInt64(shows.count))]
                         guard let held = try? await box.reserveBestAvailable(show, quantity: 1 + Int(random.next() % 3), customer: "Crash \(run)", context(id)),
                               let reservation = held.reservationID else { continue }
                         acknowledge(id)

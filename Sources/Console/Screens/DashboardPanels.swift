@@ -100,7 +100,7 @@ struct FeedView: Widget {
         }
         for (offset, entry) in entries.dropFirst(list.offset).prefix(rest.height).enumerated() {
             let y = rest.y + offset
-            let role = StyleRole("feed.type.\(entry.kind)")
+            let role = StyleRole("feed.type.\(entry.kind.rawValue)")
             let stream = CharacterWidth.truncate(entry.stream, to: 22).padding(toLength: 23, withPad: " ", startingAt: 0)
             let type = entry.type.padding(toLength: 23, withPad: " ", startingAt: 0)
             let text = "\(Format.clock(entry.at, state.timeZone)) #\(entry.position) \(stream)\(type)\(sanitize(entry.summary)) · \(sanitize(entry.actor))"

@@ -19,23 +19,23 @@ enum Format {
         return "\(total / 60):" + two(total % 60)
     }
 
-    /// A show's status as an operator reads it (`salesClosed` → `sales closed`).
-    /// A show status as an operator says it: an approved show is on sale.
-    static func status(_ raw: String) -> String {
-        switch raw {
-        case "approved": "on sale"
-        case "salesClosed": "sales closed"
-        default: raw
+    /// A show status as an operator says it: an approved show is on sale, `salesClosed` is
+    /// `sales closed`.
+    static func status(_ stage: ShowStatus.Stage) -> String {
+        switch stage {
+        case .approved: "on sale"
+        case .salesClosed: "sales closed"
+        case .draft, .submitted, .rejected, .cancelled: stage.rawValue
         }
     }
 
     /// Who last moved a show along, in the words of its current status.
     static func provenance(_ show: ShowQueue.Show) -> String {
         switch show.status {
-        case "rejected": return "rejected: \(sanitize(show.rejectionReason ?? ""))"
-        case "submitted": return show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
-        case "draft": return "created by \(sanitize(show.createdBy))"
-        default: return show.approvedBy.map { "approved by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+        case .rejected: return "rejected: \(sanitize(show.rejectionReason ?? ""))"
+        case .submitted: return show.submittedBy.map { "submitted by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
+        case .draft: return "created by \(sanitize(show.createdBy))"
+        case .approved, .salesClosed, .cancelled: return show.approvedBy.map { "approved by \(sanitize($0))" } ?? "created by \(sanitize(show.createdBy))"
         }
     }
 

@@ -12,11 +12,16 @@ struct ShowsScreen: Widget {
         let queue = state.models.shows.approvalQueue.count
         Panel(title: "SHOWS \(shows.count)", focused: true, note: "\(queue) waiting for approval").render(in: area, into: &buffer)
         let rows: [[Table.Item]] = shows.map { show in
-            let totals = state.models.seats.totals(ShowID(show.id))
-            let role: StyleRole = show.status == "submitted" ? "header.readonly" : show.status == "approved" ? .statusOK : show.status == "rejected" ? .statusError : .text
+            let totals = state.models.seats.totals(show.id)
+            let role: StyleRole = switch show.status {
+            case .submitted: "header.readonly"
+            case .approved: .statusOK
+            case .rejected: .statusError
+            case .draft, .salesClosed, .cancelled: .text
+            }
             let who = Format.provenance(show)
             return [
-                .init(show.id), .init(sanitize(show.name)), .init(Format.status(show.status), role: role), .init(sanitize(show.venueName)),
+                .init(show.id.rawValue), .init(sanitize(show.name)), .init(Format.status(show.status), role: role), .init(sanitize(show.venueName)),
                 .init("\(totals.available)/\(totals.held)/\(totals.sold)", role: .muted), .init(who, role: .muted),
             ]
         }

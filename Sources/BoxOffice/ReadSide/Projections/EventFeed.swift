@@ -10,11 +10,16 @@ public struct EventFeed: Projection {
         public var at: Date
         public var stream: String
         public var type: String
-        /// What kind of thing happened, for colouring: show, hold, sale, release, block, payment.
-        public var kind: String
+        /// What kind of thing happened, for colouring.
+        public var kind: Kind
         public var summary: String
         public var actor: String
         public var correlationId: String?
+    }
+
+    /// What kind of thing an event did; its raw value is stored and names the theme's style (`feed.type.sale`).
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case show, hold, sale, release, block, payment
     }
 
     public let limit: Int
@@ -38,14 +43,14 @@ public struct EventFeed: Projection {
         if recorded.position > Int64(limit) { rows[Self.key(recorded.position - Int64(limit))] = nil }
     }
 
-    static func kind(of event: DomainEvent) -> String {
+    static func kind(of event: DomainEvent) -> Kind {
         switch event {
-        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .salesClosed, .showCancelled, .inventoryInitialized: "show"
-        case .seatsHeld, .reservationRequested, .reservationHeld, .holdExtended: "hold"
-        case .seatsSold, .reservationConfirmed: "sale"
-        case .seatsReleased, .reservationCancelled, .reservationExpired, .reservationCompensated, .reservationRefunded: "release"
-        case .seatsBlocked, .seatsUnblocked: "block"
-        case .paymentRequested, .paymentSucceeded, .paymentFailed, .paymentRefunded: "payment"
+        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .salesClosed, .showCancelled, .inventoryInitialized: .show
+        case .seatsHeld, .reservationRequested, .reservationHeld, .holdExtended: .hold
+        case .seatsSold, .reservationConfirmed: .sale
+        case .seatsReleased, .reservationCancelled, .reservationExpired, .reservationCompensated, .reservationRefunded: .release
+        case .seatsBlocked, .seatsUnblocked: .block
+        case .paymentRequested, .paymentSucceeded, .paymentFailed, .paymentRefunded: .payment
         }
     }
 

@@ -6,14 +6,13 @@ import Ticketing
 /// ones, oldest first. Keyed by show id.
 public struct ShowQueue: Projection {
     public struct Show: Codable, Sendable, Equatable {
-        public var id: String
+        public var id: ShowID
         public var name: String
         public var venueId: String
         public var venueName: String
         public var startsAt: Date
         public var capacity: Int
-        /// One of draft, submitted, approved, rejected, salesClosed, cancelled.
-        public var status: String
+        public var status: ShowStatus.Stage
         public var createdBy: String
         public var createdAt: Date
         public var submittedBy: String?
@@ -32,8 +31,8 @@ public struct ShowQueue: Projection {
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Show>) {
         if case .showCreated(let e) = event {
             rows[e.showId.rawValue] = Show(
-                id: e.showId.rawValue, name: e.name, venueId: e.venueId, venueName: e.venueName, startsAt: e.startsAt,
-                capacity: e.capacity, status: "draft", createdBy: e.by, createdAt: e.at, updatedAt: e.at
+                id: e.showId, name: e.name, venueId: e.venueId, venueName: e.venueName, startsAt: e.startsAt,
+                capacity: e.capacity, status: .draft, createdBy: e.by, createdAt: e.at, updatedAt: e.at
             )
             return
         }
@@ -51,21 +50,21 @@ public struct ShowQueue: Projection {
         show.updatedAt = event.at
         switch event {
         case .showSubmitted(let e):
-            show.status = "submitted"
+            show.status = .submitted
             show.submittedBy = e.by
             show.submittedAt = e.at
         case .showApproved(let e):
-            show.status = "approved"
+            show.status = .approved
             show.approvedBy = e.by
             show.approvedAt = e.at
         case .showRejected(let e):
-            show.status = "rejected"
+            show.status = .rejected
             show.rejectedBy = e.by
             show.rejectedAt = e.at
             show.rejectionReason = e.reason
-        case .showReopened: show.status = "draft"
-        case .salesClosed: show.status = "salesClosed"
-        case .showCancelled: show.status = "cancelled"
+        case .showReopened: show.status = .draft
+        case .salesClosed: show.status = .salesClosed
+        case .showCancelled: show.status = .cancelled
         default: break
         }
         rows[showID.rawValue] = show
@@ -75,12 +74,12 @@ public struct ShowQueue: Projection {
 extension RowSet where Row == ShowQueue.Show {
     /// Shows waiting for approval, oldest submission first.
     public var approvalQueue: [ShowQueue.Show] {
-        rows.values.filter { $0.status == "submitted" }
+        rows.values.filter { $0.status == .submitted }
             .sorted { ($0.submittedAt ?? $0.createdAt, $0.id) < ($1.submittedAt ?? $1.createdAt, $1.id) }
     }
 
     /// Every show: the approval queue first, then the rest by start time.
     public var all: [ShowQueue.Show] {
-        approvalQueue + rows.values.filter { $0.status != "submitted" }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
+        approvalQueue + rows.values.filter { $0.status != .submitted }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
     }
 }
