@@ -55,9 +55,15 @@ public struct SeatID: StringIdentifier {
 
     /// The seat's parts, when the id has the `Section-Row-Number` shape.
     public var parts: (section: String, row: String, number: Int)? {
-        let pieces = rawValue.split(separator: "-", omittingEmptySubsequences: false)
-        guard pieces.count == 3, !pieces[0].isEmpty, !pieces[1].isEmpty, let number = Int(pieces[2]) else { return nil }
-        return (String(pieces[0]), String(pieces[1]), number)
+        // One pass over the bytes, no array of pieces: read models call this for every seat of
+        // every event, and a rebuild folds millions.
+        let utf8 = rawValue.utf8
+        guard let first = utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let rest = utf8.index(after: first)
+        guard let second = utf8[rest...].firstIndex(of: UInt8(ascii: "-")), first != utf8.startIndex, second != rest else { return nil }
+        let digits = utf8[utf8.index(after: second)...]
+        guard !digits.contains(UInt8(ascii: "-")), let number = Int(Substring(digits)) else { return nil }
+        return (String(Substring(utf8[..<first])), String(Substring(utf8[rest..<second])), number)
     }
 }
 

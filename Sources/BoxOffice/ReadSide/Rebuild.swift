@@ -163,11 +163,36 @@ public enum RebuildError: Error, CustomStringConvertible, Equatable {
 
 /// One reading of the log for a rebuild: each event decoded once and handed to the folds that
 /// want it (within their limit and window, and not skipped for them by an operator).
-struct Pass {
+///
+/// Reading and decoding run on a second thread a batch ahead of the folding, so a rebuild uses
+/// both cores: while the folds apply one batch, the next is read and decoded, and the folds
+/// named in `besideReading` are applied there too, so both threads carry about the same work.
+struct Pass: Sendable {
+    /// Folds applied on the reading thread (with `perf` on a 1,000,000-event store: reading and
+    /// decoding took about 17 % of the samples, these three about 14 %, the rest of the folds 33 %).
+    static let besideReading: Set<String> = ["customerHistory", "holds", "salesAnalytics"]
+
     let storage: any ReadModelStore
     let skipped: [String: Set<Int64>]
     let batchSize: Int
-    let codec = EventCodec()
+
+    /// What decides whether a fold wants an event, as a value the reading thread may use.
+    struct Want: Sendable {
+        let limit: Int64
+        let window: Int64?
+        let skipped: Set<Int64>
+
+        func wants(_ position: Int64, windows: Bool) -> Bool {
+            position <= limit && (windows ? window.map { position > limit - $0 } ?? true : true) && !skipped.contains(position)
+        }
+    }
+
+    /// A batch read and decoded: each wanted event with the indices of the folds that want it.
+    struct Batch: Sendable {
+        var events: [(recorded: RecordedEvent, event: DomainEvent, folds: [Int])] = []
+        var read = 0
+        var lastPosition: Int64?
+    }
 
     /// Folds the events in (`after`, `through`]; returns how many were read. With `windows`, a
     /// fold that keeps only its last N events (the feed) is handed only those: right for a fold
@@ -176,26 +201,85 @@ struct Pass {
         _ folds: [any RebuildFold], after start: Int64, through last: Int64, limits: [String: Int64], windows: Bool = true,
         progress: (Int64) -> Void
     ) throws -> Int64 {
-        var after = start
+        let wants = folds.map { Want(limit: min(limits[$0.name] ?? last, last), window: $0.window, skipped: skipped[$0.name] ?? []) }
+        let beside = Beside(folds.count > 1 ? folds.enumerated().filter { Self.besideReading.contains($0.element.name) }.map(\.offset) : [], folds)
         var done: Int64 = 0
-        while after < last {
-            let batch = try storage.readAll(after: after, limit: batchSize)
-            guard let final = batch.last else { break }
-            for recorded in batch where recorded.position <= last {
-                let wanted = folds.filter { fold in
-                    let limit = limits[fold.name] ?? last
-                    return recorded.position <= limit && (windows ? fold.window.map { recorded.position > limit - $0 } ?? true : true)
-                        && !(skipped[fold.name]?.contains(recorded.position) ?? false)
-                }
-                guard !wanted.isEmpty else { continue }
-                let event = try codec.decode(recorded)
-                for fold in wanted { fold.apply(event, recorded) }
+        guard start < last else { return 0 }
+        var next = Ahead { try read(after: start, through: last, wants: wants, windows: windows, beside: beside) }
+        while true {
+            // The reading thread is idle here: its previous batch is done, the next not yet started.
+            let batch = try next.value()
+            guard let final = batch.lastPosition else { break }
+            if final < last { next = Ahead { try read(after: final, through: last, wants: wants, windows: windows, beside: beside) } }
+            for item in batch.events {
+                for index in item.folds { folds[index].apply(item.event, item.recorded) }
             }
-            done += Int64(batch.count)
-            after = final.position
+            done += Int64(batch.read)
             progress(done)
+            if final >= last { break }
         }
         return done
+    }
+
+    /// Reads the next batch after `after`, decodes the events some fold wants, applies them to
+    /// the folds beside reading, and returns them for the others.
+    private func read(after: Int64, through last: Int64, wants: [Want], windows: Bool, beside: Beside) throws -> Batch {
+        let codec = EventCodec()
+        var batch = Batch()
+        let recorded = try storage.readAll(after: after, limit: batchSize)
+        batch.read = recorded.count
+        batch.lastPosition = recorded.last?.position
+        batch.events.reserveCapacity(recorded.count)
+        for event in recorded where event.position <= last {
+            var wanted: [Int] = []
+            var wantedBeside = false
+            for (index, want) in wants.enumerated() where want.wants(event.position, windows: windows) {
+                if beside.indices.contains(index) { wantedBeside = true } else { wanted.append(index) }
+            }
+            guard !wanted.isEmpty || wantedBeside else { continue }
+            let decoded = try codec.decode(event)
+            if wantedBeside {
+                for index in beside.indices where wants[index].wants(event.position, windows: windows) { beside.folds[index].apply(decoded, event) }
+            }
+            if !wanted.isEmpty { batch.events.append((event, decoded, wanted)) }
+        }
+        return batch
+    }
+}
+
+/// The folds the reading thread applies, handed to it batch after batch.
+///
+/// - Important: only one thread touches a fold at a time: the folds at `indices` only in the
+///   reading thread's work, one batch after another (each started after the previous was
+///   waited for), and the others only on the folding thread.
+private final class Beside: @unchecked Sendable {
+    let indices: [Int]
+    let folds: [any RebuildFold]
+
+    init(_ indices: [Int], _ folds: [any RebuildFold]) {
+        self.indices = indices
+        self.folds = folds
+    }
+}
+
+/// Work started on another thread now, whose result is waited for later.
+private final class Ahead<Value: Sendable>: @unchecked Sendable {
+    // Written once by the worker before `done` is signalled; read only after waiting on it.
+    private var result: Result<Value, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try work() }
+            self.done.signal()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        done.signal()
+        guard let result else { preconditionFailure("signalled before the work stored its result") }
+        return try result.get()
     }
 }
 

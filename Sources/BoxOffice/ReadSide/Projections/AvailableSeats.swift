@@ -265,7 +265,10 @@ extension AvailableSeats.Section: FastCodingRow {
         out.int(sold)
         out.raw(",\"taken\":{")
         var first = true
-        for (seat, state) in taken {
+        // Sorted, as `Codable` writes them: the same rows are the same bytes in every process
+        // (a rebuild's swap compares stored bytes).
+        for seat in taken.keys.sorted() {
+            guard let state = taken[seat] else { continue }
             if !first { out.raw(",") }
             first = false
             out.quoted(seat)
