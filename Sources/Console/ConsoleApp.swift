@@ -147,7 +147,7 @@ public final class ConsoleApp: @unchecked Sendable {
 
     static func held(_ result: CommandResult, _ customer: String, _ zone: TimeZone) -> String {
         for case .reservationHeld(let held) in result.events {
-            return "\(held.reservationId) holds \(Format.seats(held.seats.map(\.rawValue), limit: 6)) for \(sanitize(customer)) until \(Format.clock(held.expiresAt, zone))"
+            return "\(held.reservationId) holds \(Format.seats(held.seats, limit: 6)) for \(sanitize(customer)) until \(Format.clock(held.expiresAt, zone))"
         }
         return "reserved"
     }

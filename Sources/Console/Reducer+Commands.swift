@@ -18,7 +18,7 @@ extension Reducer {
             state.dialog = .reserve(show: id, seats: state.selection.sorted(), customer: TextInputState("", limit: 80), error: nil)
         case .pay, .cancel, .extend:
             guard let hold = state.highlightedHold else { return fail(&state, "no hold to act on for \(show.id); holds appear in the HOLDS panel") }
-            let reservation = ReservationID(hold.reservationId)
+            let reservation = hold.reservationId
             switch command {
             case .pay: return [.command(.requestPayment(reservation, method: .boxOffice), done: "box-office payment under way for \(reservation)")]
             case .extend: return [.command(.extendHold(reservation, by: Ticketing.Command.maximumExtension), done: "\(reservation) extended by 2 minutes")]
@@ -64,8 +64,8 @@ extension Reducer {
             guard let entry = feed.indices.contains(state.feed.selected ?? 0) ? feed[state.feed.selected ?? 0] : nil else { return [] }
             return [.eventDetails(position: entry.position)]
         case .dashboard where state.focus == .holds:
-            guard let hold = state.highlightedHold else { return [] }
-            return [.seatHistory(ShowID(hold.showId), SeatID(hold.seats.first ?? ""))]
+            guard let hold = state.highlightedHold, let seat = hold.seats.first else { return [] }
+            return [.seatHistory(hold.showId, seat)]
         case .dashboard:
             guard let show = state.show, let seat = state.cursorSeat else { return [] }
             return [.seatHistory(show, seat)]

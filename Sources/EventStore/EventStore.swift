@@ -115,6 +115,9 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
     case full(path: String)
     case inUse(path: String)
     case filesChanged(path: String, detail: String)
+    /// A rebuild swapped new read models in since the committing process loaded its rows:
+    /// nothing was written; it reloads them and commits again.
+    case readModelsReplaced
     case storage(String)
 
     public var description: String {
@@ -143,6 +146,8 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(path) is open in another Marquee process (a console, a simulator); it was left untouched. Quit that process first, or choose another --db path"
         case .filesChanged(let path, let detail):
             "\(path) changed under this process (\(detail)); stopped so that nothing more is written into a file that is gone. Check the store with `marquee replay --db \(path) --verify` and start again"
+        case .readModelsReplaced:
+            "a rebuild swapped new read models in while this process was committing; nothing was written, and it reloads them and commits again"
         case .storage(let detail):
             "store error: \(detail)"
         }

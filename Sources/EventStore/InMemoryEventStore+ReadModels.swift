@@ -19,7 +19,10 @@ extension InMemoryEventStore: ReadModelStorage {
         return (readModels.state.withLock { $0.tables[model] ?? [:] }, checkpoint)
     }
 
-    public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+    public func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
+        // One process holds an in-memory store: a rebuild's swap cannot interleave with a commit
+        // it would have to refuse, beyond this check.
+        if let generation, try readModelGeneration() != generation { throw .readModelsReplaced }
         var errors: [(any Error)?] = []
         let transaction = ReadModelWrites(store: self)
         for part in parts {

@@ -13,11 +13,13 @@ public protocol ReadModelStorage: Sendable {
 
     /// Runs every part in one write transaction, each in a savepoint of its own: a part that
     /// throws is rolled back alone and its error returned at its index (nil for parts that
-    /// wrote). Throws — and writes nothing — when the transaction itself cannot commit.
+    /// wrote). Throws — and writes nothing — when the transaction itself cannot commit, and
+    /// `readModelsReplaced` when `generation` is given and is no longer the read-model
+    /// generation (a rebuild swapped rows in: the parts were folded onto rows that are gone).
     ///
     /// - Important: the event bus commits all its subscribers' rows and checkpoints this way,
     ///   once per batch; each part must write its checkpoint only with its own rows.
-    func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?]
+    func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?]
 
     /// Writes a rebuild's rows beside the live ones, into the model's shadow (with `fresh`, an
     /// emptied one): live rows stay as they are until `swapShadows`. Upserts `rows` and deletes
@@ -52,6 +54,12 @@ public protocol ReadModelStorage: Sendable {
 
     /// Moves a subscriber past a position it could not process and closes its failure record.
     func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError)
+}
+
+extension ReadModelStorage {
+    public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+        try commitTogether(parts, ifGeneration: nil)
+    }
 }
 
 /// What `swapShadows` did.

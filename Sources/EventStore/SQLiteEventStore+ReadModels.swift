@@ -24,13 +24,18 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
-    public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+    public func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
         guard !parts.isEmpty else { return [] }
         let losingCheckpoint = faults.contains(.loseCheckpoint)
-        return try guarded {
+        var replaced = false
+        let errors = try guarded {
             try database.writeWithoutTransaction { db in
                 var errors: [(any Error)?] = []
                 try db.inTransaction(.immediate) {
+                    if let generation, try Self.generation(db) != generation {
+                        replaced = true
+                        return .rollback
+                    }
                     let transaction = ReadModelWrites(db: db, losingCheckpoint: losingCheckpoint)
                     for part in parts {
                         var failure: (any Error)?
@@ -53,6 +58,12 @@ extension SQLiteEventStore: ReadModelStorage {
                 return errors
             }
         }
+        if replaced { throw .readModelsReplaced }
+        return errors
+    }
+
+    static func generation(_ db: Database) throws -> Int64 {
+        Int64(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_info WHERE key = ?"), arguments: [generationKey]) ?? "") ?? 0
     }
 
     /// The read-model side of one write transaction.
@@ -172,7 +183,7 @@ extension SQLiteEventStore: ReadModelStorage {
     }
 
     public func readModelGeneration() throws(EventStoreError) -> Int64 {
-        Int64(try info(Self.generationKey) ?? "") ?? 0
+        try guarded { try database.read { try Self.generation($0) } }
     }
 
     static func setCheckpoint(_ subscriber: String, _ position: Int64, _ db: Database) throws {

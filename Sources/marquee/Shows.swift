@@ -52,8 +52,8 @@ extension Marquee {
             let holds = models.holds.byExpiry(show: show.map { ShowID($0) })
             if json {
                 let objects = holds.map { hold in
-                    "{\"reservationId\":\(JSONText.quoted(hold.reservationId)),\"showId\":\(JSONText.quoted(hold.showId)),\"customer\":\(JSONText.quoted(hold.customer)),"
-                        + "\"seats\":[\(hold.seats.map { JSONText.quoted($0) }.joined(separator: ","))],\"amountMinor\":\(hold.amountMinor),\"currency\":\(JSONText.quoted(hold.currency)),"
+                    "{\"reservationId\":\(JSONText.quoted(hold.reservationId.rawValue)),\"showId\":\(JSONText.quoted(hold.showId.rawValue)),\"customer\":\(JSONText.quoted(hold.customer)),"
+                        + "\"seats\":[\(hold.seats.map { JSONText.quoted($0.rawValue) }.joined(separator: ","))],\"amountMinor\":\(hold.amount.minor),\"currency\":\(JSONText.quoted(hold.amount.currency)),"
                         + "\"heldAt\":\(JSONText.quoted(Timestamp.string(hold.heldAt))),\"expiresAt\":\(JSONText.quoted(Timestamp.string(hold.expiresAt))),"
                         + "\"secondsLeft\":\(max(0, Int(hold.expiresAt.timeIntervalSince(now))))}"
                 }
@@ -63,7 +63,7 @@ extension Marquee {
             if holds.isEmpty { Output.say("no active holds") }
             for hold in holds {
                 let left = max(0, Int(hold.expiresAt.timeIntervalSince(now)))
-                Output.say("\(hold.reservationId)  \(hold.showId)  \(hold.seats.joined(separator: ","))  \(hold.amount)  \(left / 60):\(String(format: "%02d", left % 60)) left  \(hold.customer)")
+                Output.say("\(hold.reservationId)  \(hold.showId)  \(hold.seats.map(\.rawValue).joined(separator: ","))  \(hold.amount)  \(left / 60):\(String(format: "%02d", left % 60)) left  \(hold.customer)")
             }
         }
     }

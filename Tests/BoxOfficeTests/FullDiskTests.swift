@@ -36,10 +36,10 @@ final class FillingDisk: ReadModelStore {
     func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 { try inner.checkpoint(of: subscriber) }
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError) { try room(); try inner.saveCheckpoint(position, of: subscriber) }
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64) { try inner.loadRows(of: model) }
-    func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
+    func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
         try room()
         calls.withLock { $0.commits += 1 }
-        return try inner.commitTogether(parts)
+        return try inner.commitTogether(parts, ifGeneration: generation)
     }
     func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
         try room()

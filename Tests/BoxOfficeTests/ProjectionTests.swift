@@ -67,7 +67,7 @@ struct ProjectionTests {
         let third = try #require(try await r.box.reserveSeats(show, seats: [SeatID("Stalls-A-3")], customer: "Dee", ana).reservationID)
         _ = try await r.box.execute(.extendHold(first, by: 60), ana)
         var holds = r.models().holds.byExpiry()
-        #expect(holds.map(\.reservationId) == [second, third, first].map(\.rawValue))
+        #expect(holds.map(\.reservationId) == [second, third, first])
         #expect(holds.last?.extended == true)
         #expect(holds.first?.customer == "Cy")
         #expect(holds.first?.amount == Money(minor: 2500, currency: "EUR"))
@@ -75,7 +75,7 @@ struct ProjectionTests {
         r.clock.advance(by: 300)
         _ = try await r.box.execute(.expireHold(third), saga)
         holds = r.models().holds.byExpiry()
-        #expect(holds.map(\.reservationId) == [first.rawValue])
+        #expect(holds.map(\.reservationId) == [first])
         #expect(r.models().holds.expiring(within: 60, of: r.clock.now()) == 1)
     }
 
@@ -287,7 +287,8 @@ struct FastRowCodingTests {
     @Test func holdsAndLedgerEntriesCodedByHandMatchCodable() throws {
         let at = Date(timeIntervalSince1970: 1_800_000_000.5)
         #expect(try roundTrips(Holds.Hold(
-            reservationId: "R-1", showId: "s/1", customer: "Zoë \"Q\"\n", seats: ["A-1-1", "A-1-2"], amountMinor: 4_500, currency: "EUR",
+            reservationId: ReservationID("R-1"), showId: ShowID("s/1"), customer: "Zoë \"Q\"\n", seats: [SeatID("A-1-1"), SeatID("A-1-2")],
+            amount: Money(minor: 4_500, currency: "EUR"),
             heldAt: at, expiresAt: at.addingTimeInterval(300), extended: true, heldBy: "buyer-1"
         )))
         var entry = SagaLedger.Entry(

@@ -118,7 +118,7 @@ struct ReducerTests {
         var state = try await world()
         press(&state, .tab, .down)
         let hold = try #require(state.highlightedHold)
-        let id = ReservationID(hold.reservationId)
+        let id = hold.reservationId
         #expect(press(&state, .character("p")) == [.command(.requestPayment(id, method: .boxOffice), done: "box-office payment under way for \(id)")])
         #expect(press(&state, .character("e")) == [.command(.extendHold(id, by: 120), done: "\(id) extended by 2 minutes")])
         press(&state, .character("c"))

@@ -110,7 +110,21 @@ extension EventBus {
         var errors: [(any Error)?] = []
         if !written.isEmpty {
             do {
-                errors = try store.commitTogether(written)
+                errors = try store.commitTogether(written, ifGeneration: readModelGeneration)
+            } catch .readModelsReplaced {
+                // Folded onto rows a rebuild has since replaced: write nothing, reload the
+                // rebuilt rows (each subscriber folds again what it handled since their
+                // checkpoint) and commit at the next pass.
+                for (slot, handled, _) in parts {
+                    slot.subscriber.committed(through: handled, durable: false)
+                    slot.uncommitted = handled
+                }
+                do {
+                    _ = try reloadIfReplaced()
+                } catch {
+                    problem = "\(error)"
+                }
+                return false
             } catch {
                 errors = written.map { _ in error }
             }

@@ -18,7 +18,7 @@ struct HoldsView: Widget {
             let filled = Int((max(left, 0) / span * 6).rounded())
             let bar = String(repeating: "█", count: min(filled, 6)) + String(repeating: "░", count: 6 - min(filled, 6))
             return [
-                .init(hold.reservationId), .init(sanitize(hold.customer)), .init(Format.seats(hold.seats, limit: 2)),
+                .init(hold.reservationId.rawValue), .init(sanitize(hold.customer)), .init(Format.seats(hold.seats, limit: 2)),
                 .init(hold.amount.description), .init(bar, role: role), .init(Format.countdown(left), role: role),
             ]
         }

@@ -44,10 +44,9 @@ enum Format {
     static func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded())) %" }
 
     /// `A4 A5` for seats in one section, `Stalls-A-4 …` otherwise; at most `limit` shown.
-    static func seats(_ seats: [String], limit: Int = 3) -> String {
+    static func seats(_ seats: [SeatID], limit: Int = 3) -> String {
         let short = seats.map { id -> String in
-            let parts = id.split(separator: "-")
-            return parts.count == 3 ? "\(parts[1])\(parts[2])" : id
+            id.parts.map { "\($0.row)\($0.number)" } ?? id.rawValue
         }
         let shown = short.prefix(limit).joined(separator: " ")
         return short.count > limit ? shown + " +\(short.count - limit)" : shown

@@ -47,7 +47,7 @@ struct DialogView: Widget {
         case .reject(let show, let reason, let error):
             modal = Dialog(title: "Reject \(show)", message: ["Why is it rejected? (1–500 characters)"], input: reason, error: error, choices: confirm)
         case .reserve(let show, let seats, let customer, let error):
-            modal = Dialog(title: "Reserve on \(show)", message: ["Seats: \(Format.seats(seats.map(\.rawValue), limit: 8))", "Customer name:"], input: customer, error: error, choices: confirm)
+            modal = Dialog(title: "Reserve on \(show)", message: ["Seats: \(Format.seats(seats, limit: 8))", "Customer name:"], input: customer, error: error, choices: confirm)
         case .best(let show, let quantity, let section, let customer, let field, let error):
             let labels = ["Quantity (1–20)", "Section (empty: any)", "Customer name"]
             let values = [quantity, section, customer]
