@@ -69,12 +69,18 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     }
 
     static func decode(_ rows: [String: Data], _ decoder: JSONDecoder) throws -> RowSet {
-        RowSet(try rows.mapValues { try decode($0, decoder) })
+        // The conformance is looked up once, not per row (a store opening decodes thousands).
+        let fast = Row.self as? any FastCodingRow.Type
+        return RowSet(try rows.mapValues { try decode($0, decoder, fast: fast) })
     }
 
     /// One row: by hand for the rows that have it (`FastCodingRow`), else `Codable`.
     static func decode(_ data: Data, _ decoder: JSONDecoder) throws -> Row {
-        if let fast = Row.self as? any FastCodingRow.Type, let row = fast.fastDecode(data) as? Row { return row }
+        try decode(data, decoder, fast: Row.self as? any FastCodingRow.Type)
+    }
+
+    private static func decode(_ data: Data, _ decoder: JSONDecoder, fast: (any FastCodingRow.Type)?) throws -> Row {
+        if let fast, let row = fast.fastDecode(data) as? Row { return row }
         return try decoder.decode(Row.self, from: data)
     }
 

@@ -83,3 +83,63 @@ extension RowSet where Row == ShowQueue.Show {
         approvalQueue + rows.values.filter { $0.status != .submitted }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
     }
 }
+
+// Every show is loaded whenever a store opens: coded by hand (same JSON as Codable).
+extension ShowQueue.Show: FastCodingRow {
+    static func fastDecode(_ data: Data) -> Self? {
+        let decoded = try? JSONScanner.read(data) { scanner -> Self? in
+            var id: String?, name: String?, venueId: String?, venueName: String?, startsAt: Date?, capacity: Int64?
+            var status: ShowStatus.Stage?, createdBy: String?, createdAt: Date?, updatedAt: Date?
+            var submittedBy: String?, submittedAt: Date?, approvedBy: String?, approvedAt: Date?
+            var rejectedBy: String?, rejectedAt: Date?, rejectionReason: String?
+            try scanner.object { key, scanner in
+                switch key {
+                case "id": id = try scanner.string()
+                case "name": name = try scanner.string()
+                case "venueId": venueId = try scanner.string()
+                case "venueName": venueName = try scanner.string()
+                case "startsAt": startsAt = try scanner.date()
+                case "capacity": capacity = try scanner.int()
+                case "status": status = ShowStatus.Stage(rawValue: try scanner.string())
+                case "createdBy": createdBy = try scanner.string()
+                case "createdAt": createdAt = try scanner.date()
+                case "updatedAt": updatedAt = try scanner.date()
+                case "submittedBy": submittedBy = try scanner.optionalString()
+                case "submittedAt": submittedAt = scanner.null() ? nil : try scanner.date()
+                case "approvedBy": approvedBy = try scanner.optionalString()
+                case "approvedAt": approvedAt = scanner.null() ? nil : try scanner.date()
+                case "rejectedBy": rejectedBy = try scanner.optionalString()
+                case "rejectedAt": rejectedAt = scanner.null() ? nil : try scanner.date()
+                case "rejectionReason": rejectionReason = try scanner.optionalString()
+                default: throw JSONScanner.Unexpected()
+                }
+            }
+            guard scanner.atEnd(), let id, let name, let venueId, let venueName, let startsAt, let capacity, let status,
+                  let createdBy, let createdAt, let updatedAt else { return nil }
+            return Self(
+                id: ShowID(id), name: name, venueId: venueId, venueName: venueName, startsAt: startsAt, capacity: Int(capacity),
+                status: status, createdBy: createdBy, createdAt: createdAt, submittedBy: submittedBy, submittedAt: submittedAt,
+                approvedBy: approvedBy, approvedAt: approvedAt, rejectedBy: rejectedBy, rejectedAt: rejectedAt,
+                rejectionReason: rejectionReason, updatedAt: updatedAt
+            )
+        }
+        return decoded ?? nil
+    }
+
+    /// Keys in sorted order and absent optionals left out, as `Codable` writes them.
+    func fastEncode() -> Data {
+        var w = JSONObjectWriter()
+        if let approvedAt { w.date("approvedAt", approvedAt) }
+        if let approvedBy { w.string("approvedBy", approvedBy) }
+        w.int("capacity", Int64(capacity)); w.date("createdAt", createdAt); w.string("createdBy", createdBy)
+        w.string("id", id.rawValue); w.string("name", name)
+        if let rejectedAt { w.date("rejectedAt", rejectedAt) }
+        if let rejectedBy { w.string("rejectedBy", rejectedBy) }
+        if let rejectionReason { w.string("rejectionReason", rejectionReason) }
+        w.date("startsAt", startsAt); w.string("status", status.rawValue)
+        if let submittedAt { w.date("submittedAt", submittedAt) }
+        if let submittedBy { w.string("submittedBy", submittedBy) }
+        w.date("updatedAt", updatedAt); w.string("venueId", venueId); w.string("venueName", venueName)
+        return w.finish()
+    }
+}
