@@ -65,9 +65,13 @@ public struct AvailableSeats: Projection {
         case .showCancelled(let e):
             dropSeatDetail(of: e.showId, in: &rows)
         case .holdExtended(let e):
-            // The hold's seats show the new deadline.
-            for key in rows.rows.keys where key.hasPrefix(e.showId.rawValue + "/") && rows[key]?.showId == e.showId.rawValue {
-                let seats = rows[key]?.taken.filter { $0.value.reservationId == e.reservationId.rawValue && $0.value.state == .held }.keys ?? [:].keys
+            // The hold's seats show the new deadline (only sections holding some are changed).
+            let (prefix, reservation) = (e.showId.rawValue + "/", e.reservationId.rawValue)
+            for key in rows.rows.keys where key.hasPrefix(prefix) {
+                var seats: [String] = []
+                if let section = rows.rows[key], section.showId == e.showId.rawValue {
+                    for (seat, state) in section.taken where state.state == .held && state.reservationId == reservation { seats.append(seat) }
+                }
                 guard !seats.isEmpty else { continue }
                 rows.modify(key) { section in
                     for seat in seats { section.taken[seat]?.until = e.expiresAt }
