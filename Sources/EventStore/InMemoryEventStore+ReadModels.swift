@@ -85,13 +85,25 @@ extension InMemoryEventStore: ReadModelStorage {
         }
     }
 
-    public func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap {
+    public func swapShadows(_ given: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
         var ahead: [String: Int64] = [:]
-        for (model, checkpoint) in checkpoints {
+        for (model, checkpoint) in given {
             let stored = try self.checkpoint(of: model)
             if stored > checkpoint { ahead[model] = stored }
         }
-        guard ahead.isEmpty else { return .behind(ahead) }
+        var checkpoints = given
+        if !ahead.isEmpty {
+            guard let catchingUp else { return .behind(ahead) }
+            // One process holds an in-memory store: nobody folds between this and the swap.
+            let caughtUp: [String: (rows: [String: Data], deleted: Set<String>)]
+            do {
+                caughtUp = try catchingUp(ahead) { after, limit in try self.readAll(after: after, limit: limit) }
+            } catch {
+                throw error as? EventStoreError ?? .storage("\(error)")
+            }
+            for (model, changes) in caughtUp { try writeShadow(of: model, rows: changes.rows, deleted: changes.deleted, fresh: false) }
+            checkpoints.merge(ahead) { max($0, $1) }
+        }
         let changes = readModels.state.withLock { state in
             var changes: [String: RowChanges] = [:]
             for model in checkpoints.keys {
@@ -107,7 +119,7 @@ extension InMemoryEventStore: ReadModelStorage {
             return changes
         }
         for (model, checkpoint) in checkpoints { try saveCheckpoint(checkpoint, of: model) }
-        return .swapped(changes)
+        return .swapped(changes, checkpoints: checkpoints)
     }
 
     public func dropShadows(of models: [String]) throws(EventStoreError) {

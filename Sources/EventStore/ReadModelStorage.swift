@@ -28,13 +28,17 @@ public protocol ReadModelStorage: Sendable {
 
     /// Swaps every named model's shadow in for its live rows and sets its checkpoint, all in one
     /// write transaction, counting how the shadow differs from the rows it replaces; then
-    /// bumps the read-model generation so running processes reload. When any stored checkpoint
-    /// is already past the one given (another process folded further while the rebuild ran),
-    /// nothing is swapped and those checkpoints are returned, so the rebuild can fold on and try again.
+    /// bumps the read-model generation so running processes reload.
+    ///
+    /// When a stored checkpoint is already past the one given (another process folded further
+    /// while the rebuild ran): without `catchingUp`, nothing is swapped and those checkpoints are
+    /// returned; with it, it is called inside the transaction — nobody can fold further then —
+    /// with those checkpoints and a reader of the log, and the rows it returns go into the
+    /// shadows before the swap, at those checkpoints.
     ///
     /// - Important: a checkpoint never goes back; a process folding in memory relies on it
     ///   (it writes only the rows it changed since its last commit).
-    func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap
+    func swapShadows(_ checkpoints: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap
 
     /// Removes the shadows of a rebuild that did not swap them in.
     func dropShadows(of models: [String]) throws(EventStoreError)
@@ -62,10 +66,17 @@ extension ReadModelStorage {
     }
 }
 
+/// Folds the events other processes folded past a rebuild, while its swap holds the write
+/// lock: given their checkpoints by model and a reader of the log (events after a position, at
+/// most a count), returns per model the rows to upsert into its shadow and the keys to delete.
+public typealias ShadowCatchUp = (
+    _ ahead: [String: Int64], _ read: (_ after: Int64, _ limit: Int) throws -> [RecordedEvent]
+) throws -> [String: (rows: [String: Data], deleted: Set<String>)]
+
 /// What `swapShadows` did.
 public enum ShadowSwap: Sendable, Hashable {
-    /// Swapped in; per model, how the new rows differ from those they replaced.
-    case swapped([String: RowChanges])
+    /// Swapped in at these checkpoints; per model, how the new rows differ from those they replaced.
+    case swapped([String: RowChanges], checkpoints: [String: Int64])
     /// Nothing swapped: these models' stored checkpoints are past the rebuild's.
     case behind([String: Int64])
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteEventStore {
-    private static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
+    static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
 
     public func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {
         try guarded { try database.read { try Self.events(of: stream, fromVersion: version, $0) } }
@@ -122,7 +122,7 @@ extension SQLiteEventStore {
         }
     }
 
-    private static func events(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
+    static func events(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {

@@ -110,35 +110,47 @@ extension SQLiteEventStore: ReadModelStorage {
     public func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
         let shadow = readModelTable(model) + Self.shadowSuffix
         try guarded {
-            try database.write { db in
-                if fresh { try db.execute(sql: "DROP TABLE IF EXISTS \(shadow)") }
-                try ensureTable(shadow, db)
-                let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(shadow) (key, value) VALUES (?, ?)")
-                for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
-                let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
-                for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
-            }
+            try database.write { db in try Self.writeShadow(shadow, rows: rows, deleted: deleted, fresh: fresh, db) }
         }
+    }
+
+    private static func writeShadow(_ shadow: String, rows: [String: Data], deleted: Set<String>, fresh: Bool, _ db: Database) throws {
+        if fresh { try db.execute(sql: "DROP TABLE IF EXISTS \(shadow)") }
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(shadow) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(shadow) (key, value) VALUES (?, ?)")
+        for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+        let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
+        for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
     }
 
     /// A shadow is the live table's name with this suffix (no model name ends in it).
     static let shadowSuffix = "__shadow"
     static let generationKey = "read_model_generation"
 
-    public func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap {
+    public func swapShadows(_ given: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
         try guarded {
             try database.writeWithoutTransaction { db in
-                var outcome = ShadowSwap.swapped([:])
+                var outcome = ShadowSwap.swapped([:], checkpoints: given)
                 // IMMEDIATE: the stored checkpoints read here cannot move before the swap commits.
                 try db.inTransaction(.immediate) {
                     var ahead: [String: Int64] = [:]
-                    for (model, checkpoint) in checkpoints {
+                    for (model, checkpoint) in given {
                         let stored = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
                         if stored > checkpoint { ahead[model] = stored }
                     }
+                    var checkpoints = given
                     if !ahead.isEmpty {
-                        outcome = .behind(ahead)
-                        return .rollback
+                        guard let catchingUp else {
+                            outcome = .behind(ahead)
+                            return .rollback
+                        }
+                        let caughtUp = try catchingUp(ahead) { after, limit in
+                            try Self.events(db, sql: "SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?", arguments: [after, limit])
+                        }
+                        for (model, changes) in caughtUp {
+                            try Self.writeShadow(readModelTable(model) + Self.shadowSuffix, rows: changes.rows, deleted: changes.deleted, fresh: false, db)
+                        }
+                        checkpoints.merge(ahead) { max($0, $1) }
                     }
                     var changes: [String: RowChanges] = [:]
                     for (model, checkpoint) in checkpoints {
@@ -155,7 +167,7 @@ extension SQLiteEventStore: ReadModelStorage {
                         INSERT INTO store_info (key, value) VALUES (?, '1')
                         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
                         """, arguments: [Self.generationKey])
-                    outcome = .swapped(changes)
+                    outcome = .swapped(changes, checkpoints: checkpoints)
                     return .commit
                 }
                 return outcome

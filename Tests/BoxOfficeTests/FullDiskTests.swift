@@ -45,7 +45,10 @@ final class FillingDisk: ReadModelStore {
         try room()
         try inner.writeShadow(of: model, rows: rows, deleted: deleted, fresh: fresh)
     }
-    func swapShadows(_ checkpoints: [String: Int64]) throws(EventStoreError) -> ShadowSwap { try room(); return try inner.swapShadows(checkpoints) }
+    func swapShadows(_ checkpoints: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
+        try room()
+        return try inner.swapShadows(checkpoints, catchingUp: catchingUp)
+    }
     func dropShadows(of models: [String]) throws(EventStoreError) { try room(); try inner.dropShadows(of: models) }
     func readModelGeneration() throws(EventStoreError) -> Int64 { try inner.readModelGeneration() }
     func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord { try room(); return try inner.recordFailure(failure) }

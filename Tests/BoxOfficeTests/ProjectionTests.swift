@@ -230,7 +230,7 @@ struct FastRowCodingTests {
     @Test func aSectionCodedByHandReadsBackTheSameThroughCodableAndByHand() throws {
         let until = Date(timeIntervalSince1970: 1_800_000_000.25)
         let section = AvailableSeats.Section(
-            showId: "show \"q\" / ✓", name: "Stalls\\East", index: 2,
+            showId: ShowID("show \"q\" / ✓"), name: "Stalls\\East", index: 2,
             rows: [Venue.Row(label: "A", seats: 6, tier: "std"), Venue.Row(label: "東", seats: 3, tier: "vip\n")],
             taken: [
                 "Stalls-A-1": AvailableSeats.Seat(state: .held, reservationId: "R-1", until: until),
@@ -278,7 +278,7 @@ struct FastRowCodingTests {
         var correlated = entry
         correlated.correlationId = "C-1"
         #expect(try same(correlated))
-        var section = AvailableSeats.Section(showId: "s", name: "Stalls", index: 0, rows: Harness.venue.sections[0].rows, taken: [:])
+        var section = AvailableSeats.Section(showId: ShowID("s"), name: "Stalls", index: 0, rows: Harness.venue.sections[0].rows, taken: [:])
         for number in [9, 1, 12, 3, 10, 2] {
             section.taken["Stalls-A-\(number)"] = AvailableSeats.Seat(state: number.isMultiple(of: 2) ? .sold : .held, reservationId: "R-\(number)", until: number.isMultiple(of: 2) ? nil : at)
         }
@@ -301,7 +301,7 @@ struct FastRowCodingTests {
     }
 
     @Test func showSalesCodedByHandMatchCodable() throws {
-        var sales = SalesAnalytics.ShowSales(showId: "s\"1", currency: "EUR", capacity: 402)
+        var sales = SalesAnalytics.ShowSales(showId: ShowID("s\"1"), currency: "EUR", capacity: 402)
         #expect(try roundTrips(sales))
         sales.revenueMinor = 1_866_000
         sales.sold = 289

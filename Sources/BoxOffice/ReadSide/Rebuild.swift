@@ -99,13 +99,11 @@ public enum Rebuild {
         }
     }
 
-    /// How often a swap may find that other processes folded further while the shadow was
-    /// written, before the rebuild gives up (each retry folds only the events in between).
-    static let swapAttempts = 50
-
     /// Writes every fold's rows into its shadow and swaps them all in at once. Other processes
     /// keep folding while this one rebuilds: when one got further, the fold goes on to where it
-    /// is and the shadow takes the rows that changed, so no checkpoint goes back.
+    /// is — first outside the write lock (the bulk of the gap), then inside the swap's
+    /// transaction (what they folded meanwhile, while nobody can fold more) — and the shadow
+    /// takes the rows that changed, so no checkpoint goes back and the swap cannot be outrun.
     private static func swapIn(
         _ folds: [any RebuildFold], at last: Int64, storage: any ReadModelStore, pass: Pass
     ) throws -> (changes: [String: RowChanges], checkpoints: [String: Int64]) {
@@ -125,23 +123,29 @@ public enum Rebuild {
                 }
                 if fresh || !chunk.isEmpty { try storage.writeShadow(of: fold.name, rows: chunk, deleted: [], fresh: fresh) }
             }
-            for _ in 0..<swapAttempts {
-                switch try storage.swapShadows(checkpoints) {
-                case .swapped(let changes):
-                    return (changes, checkpoints)
-                case .behind(let ahead):
-                    for fold in folds {
-                        guard let target = ahead[fold.name], let checkpoint = checkpoints[fold.name] else { continue }
-                        fold.tracksChanges = true
-                        // Every event of the gap: a windowed fold (the feed) trims itself only as it applies them.
-                        _ = try pass.fold([fold], after: checkpoint, through: target, limits: [:], windows: false) { _ in }
-                        let changes = try fold.takeChanges()
-                        try storage.writeShadow(of: fold.name, rows: changes.rows, deleted: changes.deleted, fresh: false)
-                        checkpoints[fold.name] = target
-                    }
-                }
+            if case .swapped(let changes, let final) = try storage.swapShadows(checkpoints, catchingUp: nil) { return (changes, final) }
+            // Behind: fold the gap outside the lock, then the rest inside the swap.
+            let head = try storage.headPosition()
+            for fold in folds {
+                guard let checkpoint = checkpoints[fold.name], head > checkpoint else { continue }
+                fold.tracksChanges = true
+                _ = try pass.fold([fold], after: checkpoint, through: head, limits: [:], windows: false) { _ in }
+                let changes = try fold.takeChanges()
+                try storage.writeShadow(of: fold.name, rows: changes.rows, deleted: changes.deleted, fresh: false)
+                checkpoints[fold.name] = head
             }
-            throw RebuildError.keptFallingBehind(attempts: swapAttempts)
+            let swapped = try storage.swapShadows(checkpoints) { ahead, read in
+                var caughtUp: [String: (rows: [String: Data], deleted: Set<String>)] = [:]
+                for fold in folds {
+                    guard let target = ahead[fold.name], let checkpoint = checkpoints[fold.name] else { continue }
+                    fold.tracksChanges = true
+                    try pass.foldInPlace(fold, after: checkpoint, through: target, read: read)
+                    caughtUp[fold.name] = try fold.takeChanges()
+                }
+                return caughtUp
+            }
+            guard case .swapped(let changes, let final) = swapped else { throw RebuildError.notSwapped }
+            return (changes, final)
         } catch {
             try? storage.dropShadows(of: folds.map(\.name))
             throw error
@@ -151,12 +155,12 @@ public enum Rebuild {
 
 /// Why a rebuild wrote nothing.
 public enum RebuildError: Error, CustomStringConvertible, Equatable {
-    case keptFallingBehind(attempts: Int)
+    /// The store neither swapped nor caught up (a store that ignores `catchingUp`).
+    case notSwapped
 
     public var description: String {
         switch self {
-        case .keptFallingBehind(let attempts):
-            "other processes folded past the rebuild \(attempts) times in a row, so nothing was swapped in; run replay again when the store is quieter"
+        case .notSwapped: "the store did not swap the rebuilt read models in; nothing changed. Run replay again"
         }
     }
 }
@@ -219,6 +223,24 @@ struct Pass: Sendable {
             if final >= last { break }
         }
         return done
+    }
+
+    /// Folds (`after`, `through`] into one fold on this thread, reading with `read` (inside a
+    /// swap's transaction, from its connection). Every event of the gap, as a windowed fold needs.
+    func foldInPlace(
+        _ fold: any RebuildFold, after start: Int64, through last: Int64, read: (_ after: Int64, _ limit: Int) throws -> [RecordedEvent]
+    ) throws {
+        let codec = EventCodec()
+        let skipped = skipped[fold.name] ?? []
+        var after = start
+        while after < last {
+            let batch = try read(after, batchSize)
+            guard let final = batch.last else { break }
+            for recorded in batch where recorded.position <= last && !skipped.contains(recorded.position) {
+                fold.apply(try codec.decode(recorded), recorded)
+            }
+            after = final.position
+        }
     }
 
     /// Reads the next batch after `after`, decodes the events some fold wants, applies them to

@@ -10,7 +10,7 @@ import Ticketing
 public struct AvailableSeats: Projection {
     /// One section of one show: its rows and every seat that is not available.
     public struct Section: Codable, Sendable, Equatable {
-        public var showId: String
+        public var showId: ShowID
         public var name: String
         /// Position of the section in the venue (front sections first).
         public var index: Int
@@ -47,7 +47,7 @@ public struct AvailableSeats: Projection {
         case .inventoryInitialized(let e):
             for (index, section) in e.venue.sections.enumerated() {
                 rows[Self.key(e.showId.rawValue, section.name)] = Section(
-                    showId: e.showId.rawValue, name: section.name, index: index, rows: section.rows, taken: [:]
+                    showId: e.showId, name: section.name, index: index, rows: section.rows, taken: [:]
                 )
             }
         case .seatsHeld(let e):
@@ -69,7 +69,7 @@ public struct AvailableSeats: Projection {
             let (prefix, reservation) = (e.showId.rawValue + "/", e.reservationId.rawValue)
             for key in rows.rows.keys where key.hasPrefix(prefix) {
                 var seats: [String] = []
-                if let section = rows.rows[key], section.showId == e.showId.rawValue {
+                if let section = rows.rows[key], section.showId == e.showId {
                     for (seat, state) in section.taken where state.state == .held && state.reservationId == reservation { seats.append(seat) }
                 }
                 guard !seats.isEmpty else { continue }
@@ -113,7 +113,7 @@ public struct AvailableSeats: Projection {
     private func dropSeatDetail(of show: ShowID, in rows: inout RowSet<Section>) {
         for key in rows.rows.keys where key.hasPrefix(show.rawValue + "/") {
             rows.modify(key) { section in
-                guard section.showId == show.rawValue else { return }
+                guard section.showId == show else { return }
                 section.taken = [:]
                 section.countsOnly = true
             }
@@ -125,7 +125,7 @@ public struct AvailableSeats: Projection {
     public static func sections(from inventory: InventoryState) -> [Section] {
         let venue = inventory.layout.venue
         var sections = venue.sections.enumerated().map { index, section in
-            Section(showId: inventory.showId.rawValue, name: section.name, index: index, rows: section.rows, taken: [:])
+            Section(showId: inventory.showId, name: section.name, index: index, rows: section.rows, taken: [:])
         }
         for (seat, state) in inventory.taken {
             guard let name = seat.parts?.section, let index = sections.firstIndex(where: { $0.name == name }) else { continue }
@@ -157,7 +157,7 @@ extension AvailableSeats.Section {
 extension RowSet where Row == AvailableSeats.Section {
     /// The sections of a show, front first.
     public func sections(of show: ShowID) -> [AvailableSeats.Section] {
-        rows.values.filter { $0.showId == show.rawValue }.sorted { $0.index < $1.index }
+        rows.values.filter { $0.showId == show }.sorted { $0.index < $1.index }
     }
 
     /// Seats of one section: counts and states; nil when the show or section does not exist.
@@ -232,7 +232,7 @@ extension AvailableSeats.Section: FastCodingRow {
                 }
             }
             guard scanner.atEnd(), let showId, let name, let index, let rows, let taken, let held, let sold, let blocked else { return nil }
-            return Self(showId: showId, name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked), countsOnly: countsOnly)
+            return Self(showId: ShowID(showId), name: name, index: Int(index), rows: rows, taken: taken, held: Int(held), sold: Int(sold), blocked: Int(blocked), countsOnly: countsOnly)
         }
         return decoded ?? nil
     }
@@ -264,7 +264,7 @@ extension AvailableSeats.Section: FastCodingRow {
             out.raw("}")
         }
         out.raw("],\"showId\":")
-        out.quoted(showId)
+        out.quoted(showId.rawValue)
         out.raw(",\"sold\":")
         out.int(sold)
         out.raw(",\"taken\":{")

@@ -12,7 +12,7 @@ public struct SalesAnalytics: Projection {
     }
 
     public struct ShowSales: Codable, Sendable, Equatable {
-        public var showId: String
+        public var showId: ShowID
         public var currency: String
         public var capacity: Int
         public var revenueMinor: Int64 = 0
@@ -53,7 +53,7 @@ public struct SalesAnalytics: Projection {
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<ShowSales>) {
         switch event {
         case .inventoryInitialized(let e):
-            var sales = ShowSales(showId: e.showId.rawValue, currency: e.venue.currency, capacity: e.capacity)
+            var sales = ShowSales(showId: e.showId, currency: e.venue.currency, capacity: e.capacity)
             for section in e.venue.sections {
                 for row in section.rows { sales.rowTiers[section.name + "-" + row.label] = row.tier }
             }
@@ -145,7 +145,7 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
         }
         let decoded = try? JSONScanner.read(data) { scanner -> Self? in
             var showId: String?, currency: String?, capacity: Int64?
-            var sales = Self(showId: "", currency: "", capacity: 0)
+            var sales = Self(showId: ShowID(""), currency: "", capacity: 0)
             // Codable requires every key; so does this reader (duplicates are refused by the scanner).
             var keys = 0
             try scanner.object { key, scanner in
@@ -177,7 +177,7 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
                 }
             }
             guard scanner.atEnd(), keys == 16, let showId, let currency, let capacity else { return nil }
-            sales.showId = showId
+            sales.showId = ShowID(showId)
             sales.currency = currency
             sales.capacity = Int(capacity)
             return sales
@@ -194,7 +194,7 @@ extension SalesAnalytics.ShowSales: FastCodingRow {
         out += "\"perMinute\":[" + perMinute.sorted { $0.key < $1.key }.map { "\($0.key),\($0.value)" }.joined(separator: ",") + "],"
         out += "\"refunded\":\(refunded),\"requested\":\(requested),\"revenueMinor\":\(revenueMinor),"
         out += "\"rowTiers\":{" + rowTiers.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }.joined(separator: ",") + "},"
-        out += "\"showId\":\(JSONText.quoted(showId)),\"sold\":\(sold),"
+        out += "\"showId\":\(JSONText.quoted(showId.rawValue)),\"sold\":\(sold),"
         out += "\"tierPrices\":{" + tierPrices.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}}"
         return Data(out.utf8)
     }
