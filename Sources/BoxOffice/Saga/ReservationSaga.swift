@@ -21,6 +21,9 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     private let queue = Mutex(Queue())
     private let signal = NSCondition()
     private var stopped = false
+    /// Until when the step thread waits before its first steps (a console's first frame goes
+    /// first); nil once it runs. Guarded by `signal`.
+    private var heldOffUntil: Date?
     /// Outcomes of steps, for tests and the summary: appended, repeated, refused.
     private let counts = Mutex((appended: 0, duplicate: 0, refused: 0, failed: 0))
     /// Deliberate defects (tests only; always empty in a normal run).
@@ -58,9 +61,21 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
 
     public func start() throws -> Int64 {
         let position = try ledger.start()
-        let rows = ledger.snapshot.rows
-        if !faults.contains(.skipRearmOnStart) { for key in rows.rows.keys.sorted() { derive(rows, key) } }
+        // The timers are re-armed from the ledger when steps are first asked for, not here:
+        // starting is on the way to a console's first frame, and a busy store has thousands.
+        if !faults.contains(.skipRearmOnStart) { unarmed.withLock { $0 = true } }
         return position
+    }
+
+    /// Whether the timers still wait to be re-armed from the ledger loaded at start.
+    private let unarmed = Mutex(false)
+
+    /// Schedules every ledger entry's steps, once after a start (in one pass: one lock and one
+    /// wake-up). Never called with `signal` held: scheduling wakes the step thread.
+    private func rearmIfNeeded() {
+        guard unarmed.withLock({ armed in defer { armed = false }; return armed }) else { return }
+        let rows = ledger.snapshot.rows
+        derive(rows, keys: Array(rows.rows.keys))
     }
 
     public func handle(_ event: DeliveredEvent) throws { try ledger.handle(event) }
@@ -74,7 +89,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     public func reload() throws {
         try ledger.reload()
         let rows = ledger.snapshot.rows
-        for key in rows.rows.keys.sorted() { derive(rows, key) }
+        derive(rows, keys: Array(rows.rows.keys))
     }
 
     /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
@@ -116,11 +131,19 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     // MARK: - Running steps
 
     /// Steps waiting, and when the next one is due (simulated time).
-    public var pending: (count: Int, nextDue: Date?) { queue.withLock { ($0.timers.count, $0.timers.nextDue) } }
+    public var pending: (count: Int, nextDue: Date?) {
+        rearmIfNeeded()
+        return queue.withLock { ($0.timers.count, $0.timers.nextDue) }
+    }
+
+    /// The earliest step's time as queued, without re-arming (which wakes the step thread, so
+    /// it must not run while `signal` is held).
+    private var queuedNextDue: Date? { queue.withLock { $0.timers.nextDue } }
 
     public var outcomes: (appended: Int, duplicate: Int, refused: Int, failed: Int) { counts.withLock { $0 } }
 
     private func takeDue(limit: Int = .max) -> [SagaStep] {
+        rearmIfNeeded()
         let now = clock.now()
         return queue.withLock { queue in
             let due = queue.timers.takeDue(now, limit: limit).map(\.action)
@@ -176,12 +199,25 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         let thread = Thread { [self] in
             while true {
                 signal.lock()
+                let holding = heldOffUntil.map { Date() < $0 } ?? false
+                signal.unlock()
+                // Outside the lock: re-arming wakes this thread through `signal`.
+                if !holding { rearmIfNeeded() }
+                signal.lock()
                 if stopped {
                     signal.unlock()
                     return
                 }
+                if let until = heldOffUntil {
+                    if Date() < until {
+                        _ = signal.wait(until: until)
+                        signal.unlock()
+                        continue
+                    }
+                    heldOffUntil = nil
+                }
                 let room = Self.maximumInFlight - inFlight.withLock { $0 }
-                let next = pending.nextDue
+                let next = queuedNextDue
                 var wait = next.map { max(0, $0.timeIntervalSince(clock.now()) / max(speed, 1)) } ?? 1
                 // With the writer busy on earlier steps, look again shortly rather than pile on.
                 if room <= 0 { wait = 0.002 }
@@ -200,6 +236,22 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         }
         thread.name = "marquee-saga"
         thread.start()
+    }
+
+    /// Holds the step thread back until `proceed()`, at most `seconds`: holds that fell due
+    /// while nothing ran (thousands, on a busy store) would otherwise be expired on the same
+    /// two cores the first frame needs.
+    public func holdOff(atMost seconds: TimeInterval) {
+        signal.lock()
+        heldOffUntil = Date().addingTimeInterval(seconds)
+        signal.unlock()
+    }
+
+    public func proceed() {
+        signal.lock()
+        heldOffUntil = nil
+        signal.broadcast()
+        signal.unlock()
     }
 
     public func stop() {
