@@ -36,18 +36,11 @@ public final class Runtime: Sendable {
     }
 
     /// Loads every subscriber and, for asynchronous dispatch, starts the bus and saga threads.
-    /// Holds that fell due while nothing ran are expired as soon as the saga runs — with
-    /// `firstFrameFirst` (a console), once `firstFrameShown()` is called or a second has passed,
-    /// so opening a store with thousands of overdue holds does not delay what the operator sees.
-    public func start(firstFrameFirst: Bool = false) throws {
+    /// Holds that fell due while nothing ran are expired as soon as the saga runs.
+    public func start() throws {
         try bus.start()
-        guard bus.dispatch == .asynchronous, let saga else { return }
-        if firstFrameFirst { saga.holdOff(atMost: 1) }
-        saga.runContinuously(speed: speed)
+        if bus.dispatch == .asynchronous { saga?.runContinuously(speed: speed) }
     }
-
-    /// The console has drawn its first frame: the saga may start its work.
-    public func firstFrameShown() { saga?.proceed() }
 
     /// Deterministic mode: drains the bus and runs due saga steps until nothing moves.
     public func settle() async {

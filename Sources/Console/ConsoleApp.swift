@@ -81,13 +81,11 @@ public final class ConsoleApp: @unchecked Sendable {
     }
 
     private func draw() {
-        let first = !drawnOnce
         drawnOnce = true
         dirty.withLock { $0 = false }
         var frame = Buffer(area: Rect(width: state.width, height: state.height))
         ConsoleView(state: state).render(in: frame.area, into: &frame)
         display.present(frame)
-        if first { runtime.firstFrameShown() }
     }
 
     private var context: CommandContext { CommandContext(actor: state.operatorName) }

@@ -21,9 +21,6 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     private let queue = Mutex(Queue())
     private let signal = NSCondition()
     private var stopped = false
-    /// Until when the step thread waits before its first steps (a console's first frame goes
-    /// first); nil once it runs. Guarded by `signal`.
-    private var heldOffUntil: Date?
     /// Outcomes of steps, for tests and the summary: appended, repeated, refused.
     private let counts = Mutex((appended: 0, duplicate: 0, refused: 0, failed: 0))
     /// Deliberate defects (tests only; always empty in a normal run).
@@ -198,23 +195,12 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     public func runContinuously(speed: Double) {
         let thread = Thread { [self] in
             while true {
-                signal.lock()
-                let holding = heldOffUntil.map { Date() < $0 } ?? false
-                signal.unlock()
                 // Outside the lock: re-arming wakes this thread through `signal`.
-                if !holding { rearmIfNeeded() }
+                rearmIfNeeded()
                 signal.lock()
                 if stopped {
                     signal.unlock()
                     return
-                }
-                if let until = heldOffUntil {
-                    if Date() < until {
-                        _ = signal.wait(until: until)
-                        signal.unlock()
-                        continue
-                    }
-                    heldOffUntil = nil
                 }
                 let room = Self.maximumInFlight - inFlight.withLock { $0 }
                 let next = queuedNextDue
@@ -236,22 +222,6 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         }
         thread.name = "marquee-saga"
         thread.start()
-    }
-
-    /// Holds the step thread back until `proceed()`, at most `seconds`: holds that fell due
-    /// while nothing ran (thousands, on a busy store) would otherwise be expired on the same
-    /// two cores the first frame needs.
-    public func holdOff(atMost seconds: TimeInterval) {
-        signal.lock()
-        heldOffUntil = Date().addingTimeInterval(seconds)
-        signal.unlock()
-    }
-
-    public func proceed() {
-        signal.lock()
-        heldOffUntil = nil
-        signal.broadcast()
-        signal.unlock()
     }
 
     public func stop() {
