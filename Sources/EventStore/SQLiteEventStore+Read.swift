@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteEventStore {
-    static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
+    private static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
 
     public func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {
         try guarded { try database.read { try Self.events(of: stream, fromVersion: version, $0) } }
@@ -16,12 +16,13 @@ extension SQLiteEventStore {
 
     public func readAll(after position: Int64, limit: Int) throws(EventStoreError) -> [RecordedEvent] {
         try guarded {
-            try database.read { db in
-                try Self.events(db, sql: """
-                    SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?
-                    """, arguments: [position, limit])
-            }
+            try database.read { try Self.events(after: position, limit: limit, $0) }
         }
+    }
+
+    /// The events after `position`, at most `limit`, in position order, on a given connection.
+    static func events(after position: Int64, limit: Int, _ db: Database) throws -> [RecordedEvent] {
+        try events(db, sql: "SELECT \(columns) FROM events WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, limit])
     }
 
     public func headPosition() throws(EventStoreError) -> Int64 {

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteEventStore: ReadModelStorage {
     /// Creates a read model's table on first use (`key TEXT PRIMARY KEY, value TEXT`).
-    private func ensureTable(_ table: String, _ db: Database) throws {
+    static func ensureTable(_ table: String, _ db: Database) throws {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
     }
 
@@ -81,7 +81,7 @@ extension SQLiteEventStore: ReadModelStorage {
         private func table(_ model: String) throws -> String {
             let table = readModelTable(model)
             if ensured.insert(table).inserted {
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+                try SQLiteEventStore.ensureTable(table, db)
             }
             return table
         }
@@ -116,7 +116,7 @@ extension SQLiteEventStore: ReadModelStorage {
 
     private static func writeShadow(_ shadow: String, rows: [String: Data], deleted: Set<String>, fresh: Bool, _ db: Database) throws {
         if fresh { try db.execute(sql: "DROP TABLE IF EXISTS \(shadow)") }
-        try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(shadow) (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+        try ensureTable(shadow, db)
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(shadow) (key, value) VALUES (?, ?)")
         for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
         let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
@@ -144,9 +144,7 @@ extension SQLiteEventStore: ReadModelStorage {
                             outcome = .behind(ahead)
                             return .rollback
                         }
-                        let caughtUp = try catchingUp(ahead) { after, limit in
-                            try Self.events(db, sql: "SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?", arguments: [after, limit])
-                        }
+                        let caughtUp = try catchingUp(ahead) { after, limit in try Self.events(after: after, limit: limit, db) }
                         for (model, changes) in caughtUp {
                             try Self.writeShadow(readModelTable(model) + Self.shadowSuffix, rows: changes.rows, deleted: changes.deleted, fresh: false, db)
                         }
@@ -155,8 +153,8 @@ extension SQLiteEventStore: ReadModelStorage {
                     var changes: [String: RowChanges] = [:]
                     for (model, checkpoint) in checkpoints {
                         let (live, shadow) = (readModelTable(model), readModelTable(model) + Self.shadowSuffix)
-                        try ensureTable(live, db)
-                        try ensureTable(shadow, db)
+                        try Self.ensureTable(live, db)
+                        try Self.ensureTable(shadow, db)
                         changes[model] = try Self.difference(from: live, to: shadow, db)
                         // Renaming swaps the whole table at once, however many rows it holds.
                         try db.execute(sql: "DROP TABLE \(live)")

@@ -68,7 +68,6 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             }
         } else {
             position = loaded.checkpoint
-            fresh.forgetChanges()
         }
         rows = fresh
         publish()

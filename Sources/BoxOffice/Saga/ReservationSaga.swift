@@ -71,8 +71,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     /// wake-up). Never called with `signal` held: scheduling wakes the step thread.
     private func rearmIfNeeded() {
         guard unarmed.withLock({ armed in defer { armed = false }; return armed }) else { return }
-        let rows = ledger.snapshot.rows
-        derive(rows, keys: Array(rows.rows.keys))
+        derive(ledger.snapshot.rows, nil)
     }
 
     public func handle(_ event: DeliveredEvent) throws { try ledger.handle(event) }
@@ -85,8 +84,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     /// already taken is a recorded command, so deriving it twice does nothing).
     public func reload() throws {
         try ledger.reload()
-        let rows = ledger.snapshot.rows
-        derive(rows, keys: Array(rows.rows.keys))
+        derive(ledger.snapshot.rows, nil)
     }
 
     /// Schedules the steps of the entry under `key` (all entries when `key` is nil).
