@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
-        .target(name: "Ticketing", dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")]),
+        .target(name: "Ticketing"),
         // Test-only defects that prove the reliability tests can fail (debug builds only).
         .target(name: "Faults"),
         // The append-only log in SQLite; stores envelopes and knows no domain type.

@@ -118,7 +118,7 @@ enum P5Bytes {
     static func freeSeat(_ state: AppState) -> (seat: SeatID, cursor: AppState.SeatCursor)? {
         for (s, section) in state.sections.enumerated() {
             for (r, row) in section.rows.enumerated() {
-                for number in 1...row.seats where section.state(of: "\(section.name)-\(row.label)-\(number)") == nil {
+                for number in 1...row.seats where section.state(row: r, number: number) == .available {
                     return (SeatID(section: section.name, row: row.label, number: number), AppState.SeatCursor(section: s, row: r, seat: number - 1))
                 }
             }

@@ -123,7 +123,7 @@ final class AggregateLoader {
     static func fastInventorySnapshot(_ inventory: InventoryState) -> Data? {
         guard let venue = try? EventCodec.makeEncoder().encode(inventory.layout.venue) else { return nil }
         var out = "{\"showId\":\(JSONText.quoted(inventory.showId.rawValue)),\"taken\":["
-        for (index, (seat, state)) in inventory.taken.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, (seat, state)) in inventory.taken.sorted(by: { $0.seat < $1.seat }).enumerated() {
             if index > 0 { out += "," }
             out += "{\"seat\":\(JSONText.quoted(seat.rawValue)),\"state\":"
             switch state {

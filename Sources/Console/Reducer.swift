@@ -177,8 +177,8 @@ public enum Reducer {
         guard let seat = state.cursorSeat, let section = seat.parts?.section, let show = state.show else { return [] }
         if state.selection.remove(seat) != nil { return [] }
         // Free seats are selected to reserve or block, blocked ones to unblock.
-        if let taken = state.models.seats.availability(show, section: section)?.state(of: seat.rawValue), taken.state != .blocked {
-            return fail(&state, "\(seat) is \(taken.state.rawValue); choose a free seat (●)")
+        if let taken = state.models.seats.availability(show, section: section)?.state(of: seat).kind, taken != .available, taken != .blocked {
+            return fail(&state, "\(seat) is \(taken.rawValue); choose a free seat (●)")
         }
         guard state.selection.count < TicketingError.maximumQuantity else {
             return fail(&state, "at most \(TicketingError.maximumQuantity) seats per reservation")

@@ -92,16 +92,19 @@ public struct Venue: Hashable, Sendable, Codable {
                     throw refuse("row label \"\(row.label)\" in \(section.name) must be letters and digits only")
                 }
                 guard labels.insert(row.label).inserted else { throw refuse("row \(section.name)-\(row.label) is defined twice") }
-                guard (1...500).contains(row.seats) else {
-                    throw refuse("row \(section.name)-\(row.label) has \(row.seats) seats; a row holds 1 to 500")
+                guard (1...Self.maximumRowSeats).contains(row.seats) else {
+                    throw refuse("row \(section.name)-\(row.label) has \(row.seats) seats; a row holds 1 to \(Self.maximumRowSeats)")
                 }
                 guard tierIDs.contains(row.tier) else {
                     throw refuse("row \(section.name)-\(row.label) uses tier \"\(row.tier)\", which is not among \(tiers.map(\.id).joined(separator: ", "))")
                 }
             }
         }
-        guard capacity <= 100_000 else { throw refuse("the venue has \(capacity) seats; at most 100000 are supported") }
+        guard capacity <= Self.maximumCapacity else { throw refuse("the venue has \(capacity) seats; at most \(Self.maximumCapacity) are supported") }
     }
+
+    public static let maximumRowSeats = 500
+    public static let maximumCapacity = 100_000
 
     private static func isValidPart(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 32 && text.unicodeScalars.allSatisfy {

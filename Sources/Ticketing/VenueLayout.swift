@@ -29,16 +29,16 @@ public struct VenueLayout: Sendable, Hashable {
         var seats: [Seat] = []
         var rows: [Row] = []
         // A venue that never passed `validate` (a damaged snapshot) is laid out only as far
-        // as a valid one could go: at most 500 seats a row.
-        seats.reserveCapacity(min(venue.capacity, 100_000))
+        // as a valid one could go (`seatCount(of:)`).
+        seats.reserveCapacity(min(venue.capacity, Venue.maximumCapacity))
         for (sectionIndex, section) in venue.sections.enumerated() {
             for (rowIndex, row) in section.rows.enumerated() {
                 let start = seats.count
                 let price = Money(minor: prices[row.tier] ?? 0, currency: venue.currency)
-                for number in 1...min(max(row.seats, 1), 500) where row.seats > 0 {
+                for number in 0..<Self.seatCount(of: row) {
                     seats.append(Seat(
-                        id: SeatID(section: section.name, row: row.label, number: number),
-                        section: sectionIndex, row: rows.count, number: number, tier: row.tier, price: price
+                        id: SeatID(section: section.name, row: row.label, number: number + 1),
+                        section: sectionIndex, row: rows.count, number: number + 1, tier: row.tier, price: price
                     ))
                 }
                 rows.append(Row(section: sectionIndex, indexInSection: rowIndex, label: row.label, range: start..<seats.count))
@@ -50,6 +50,10 @@ public struct VenueLayout: Sendable, Hashable {
     }
 
     public var capacity: Int { seats.count }
+
+    /// How many seats a row has in the layout: none for a row that claims fewer than one, at most
+    /// 500 (what `Venue.validate` allows) for a damaged venue that claims more.
+    public static func seatCount(of row: Venue.Row) -> Int { min(max(row.seats, 0), Venue.maximumRowSeats) }
 
     public func seat(_ id: SeatID) -> Seat? { index[id].map { seats[$0] } }
 

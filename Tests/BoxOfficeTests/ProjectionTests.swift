@@ -26,7 +26,7 @@ struct ProjectionTests {
         let before = r.models().seats.sections(of: show)
         _ = try await r.box.execute(.closeSales(show), ana)
         let after = r.models().seats.sections(of: show)
-        #expect(after.allSatisfy { $0.countsOnly == true && $0.taken.isEmpty })
+        #expect(after.allSatisfy { $0.countsOnly == true && $0.seats.states.isEmpty })
         #expect(after.map { [$0.held, $0.sold, $0.blocked] } == before.map { [$0.held, $0.sold, $0.blocked] })
         // The map folded from the inventory is the one the read model had before sales closed.
         let inventory = try InventoryState.current(of: show, in: r.h.store)
@@ -47,10 +47,13 @@ struct ProjectionTests {
         let seats = r.models().seats
         let stalls = try #require(seats.availability(show, section: "Stalls"))
         #expect((stalls.capacity, stalls.held, stalls.sold, stalls.blocked, stalls.available) == (12, 2, 1, 1, 8))
-        #expect(stalls.state(of: "Stalls-A-1")?.state == .held)
-        #expect(stalls.state(of: "Stalls-A-1")?.until == r.clock.now().addingTimeInterval(300))
-        #expect(stalls.state(of: "Stalls-B-1")?.state == .sold)
-        #expect(stalls.state(of: "Stalls-A-5") == nil)
+        let held = try #require(stalls.state(of: SeatID("Stalls-A-1")).reservation)
+        #expect(stalls.state(of: SeatID("Stalls-A-1")) == .held(held, until: r.clock.now().addingTimeInterval(300)))
+        #expect(stalls.state(of: SeatID("Stalls-B-1")).kind == .sold)
+        #expect(stalls.state(of: SeatID("Stalls-A-5")) == .available)
+        // Seats are dense, row by row: Stalls-B-1 follows row A's six seats.
+        #expect(stalls.place(of: SeatID("Stalls-B-1")) == 6)
+        #expect(stalls.state(row: 1, number: 1).kind == .sold)
         #expect(seats.totalAvailable(show) == 8)
         #expect(seats.hasAvailability(show, section: "Stalls", 8))
         #expect(!seats.hasAvailability(show, section: "Stalls", 9))
@@ -229,16 +232,14 @@ struct ProjectionTests {
 struct FastRowCodingTests {
     @Test func aSectionCodedByHandReadsBackTheSameThroughCodableAndByHand() throws {
         let until = Date(timeIntervalSince1970: 1_800_000_000.25)
-        let section = AvailableSeats.Section(
+        var section = AvailableSeats.Section(
             showId: ShowID("show \"q\" / ✓"), name: "Stalls\\East", index: 2,
-            rows: [Venue.Row(label: "A", seats: 6, tier: "std"), Venue.Row(label: "東", seats: 3, tier: "vip\n")],
-            taken: [
-                "Stalls-A-1": AvailableSeats.Seat(state: .held, reservationId: "R-1", until: until),
-                "Stalls-A-2": AvailableSeats.Seat(state: .sold, reservationId: "R-2", until: nil),
-                "Stalls-\u{1B}-3": AvailableSeats.Seat(state: .blocked, reservationId: nil, until: nil),
-            ],
-            held: 1, sold: 1, blocked: 1
+            rows: [Venue.Row(label: "A", seats: 6, tier: "std"), Venue.Row(label: "東", seats: 3, tier: "vip\n"), Venue.Row(label: "\u{1B}", seats: 3, tier: "x")]
         )
+        section.seats.set(0, to: .held(ReservationID("R-1"), until: until))
+        section.seats.set(1, to: .sold(ReservationID("R-2")))
+        section.seats.set(try #require(section.place(of: SeatID("Stalls\\East-\u{1B}-3"))), to: .blocked)
+        #expect((section.held, section.sold, section.blocked) == (1, 1, 1))
         let data = section.fastEncode()
         #expect(try EventCodec.makeDecoder().decode(AvailableSeats.Section.self, from: data) == section)
         #expect(AvailableSeats.Section.fastDecode(data) == section)
@@ -278,10 +279,14 @@ struct FastRowCodingTests {
         var correlated = entry
         correlated.correlationId = "C-1"
         #expect(try same(correlated))
-        var section = AvailableSeats.Section(showId: ShowID("s"), name: "Stalls", index: 0, rows: Harness.venue.sections[0].rows, taken: [:])
+        var section = AvailableSeats.Section(showId: ShowID("s"), name: "Stalls", index: 0, rows: Harness.venue.sections[0].rows)
         for number in [9, 1, 12, 3, 10, 2] {
-            section.taken["Stalls-A-\(number)"] = AvailableSeats.Seat(state: number.isMultiple(of: 2) ? .sold : .held, reservationId: "R-\(number)", until: number.isMultiple(of: 2) ? nil : at)
+            let reservation = ReservationID("R-\(number)")
+            section.seats.set(number - 1, to: number.isMultiple(of: 2) ? .sold(reservation) : .held(reservation, until: at))
         }
+        var closed = section
+        closed.seats.dropDetail()
+        #expect(try same(closed))
         #expect(try same(section))
     }
 

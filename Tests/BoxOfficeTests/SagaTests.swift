@@ -72,8 +72,8 @@ struct SagaHarness {
         _ = try await box.execute(.requestPayment(reservation, method: method), CommandContext(actor: "buyer-1"))
     }
 
-    func seatState(_ show: ShowID, _ seat: String) -> AvailableSeats.Seat.State? {
-        runtime.read.snapshot().seats.availability(show, section: "Stalls")?.state(of: seat)?.state
+    func seatState(_ show: ShowID, _ seat: String) -> SeatState.Kind? {
+        runtime.read.snapshot().seats.availability(show, section: "Stalls")?.state(of: SeatID(seat)).kind
     }
 }
 
@@ -102,7 +102,7 @@ struct SagaTests {
         try await s.pay(ReservationID("R-FAILPAY1"))
         await s.run(for: 5)
         #expect(try s.types(ReservationID("R-FAILPAY1")).last == "ReservationCompensated")
-        #expect(s.seatState(show, "Stalls-A-1") == nil)
+        #expect(s.seatState(show, "Stalls-A-1") == .available)
         let compensated = try #require(try s.log().last { $0.type == "ReservationCompensated" })
         #expect(String(decoding: compensated.payload, as: UTF8.self).contains("card declined"))
     }
@@ -119,7 +119,7 @@ struct SagaTests {
         let expired = try #require(try s.log().last { $0.type == "ReservationExpired" })
         #expect(expired.recordedAt == deadline)
         #expect(expired.metadata.actor == "saga")
-        #expect(s.seatState(show, "Stalls-A-3") == nil)
+        #expect(s.seatState(show, "Stalls-A-3") == .available)
     }
 
     @Test func anExtendedHoldExpiresAtItsNewDeadlineNotTheOldOne() async throws {
@@ -142,7 +142,7 @@ struct SagaTests {
         _ = try await s.box.execute(.cancelReservation(r), Harness.ana)
         await s.run(for: 600)
         #expect(try s.types(r) == ["ReservationRequested", "ReservationHeld", "ReservationCancelled"])
-        #expect(s.seatState(show, "Stalls-A-1") == nil)
+        #expect(s.seatState(show, "Stalls-A-1") == .available)
     }
 
     @Test func cancellingAConfirmedReservationRefundsThePaymentThenReleasesTheSeats() async throws {
@@ -155,7 +155,7 @@ struct SagaTests {
         await s.run(for: 5)
         #expect(try s.types(r) == ["ReservationRequested", "ReservationHeld", "ReservationConfirmed", "ReservationCancelled", "ReservationRefunded"])
         #expect(try s.runtime.store.read(stream: "payment-\(r.paymentID)").map(\.type) == ["PaymentRequested", "PaymentSucceeded", "PaymentRefunded"])
-        #expect(s.seatState(show, "Stalls-A-1") == nil)
+        #expect(s.seatState(show, "Stalls-A-1") == .available)
         // Refund comes before release: the payment's refund precedes the reservation's.
         let log = try s.log()
         let refundPayment = try #require(log.first { $0.type == "PaymentRefunded" }?.position)

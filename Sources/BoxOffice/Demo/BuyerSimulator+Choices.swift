@@ -24,12 +24,14 @@ extension BuyerSimulator {
         guard !section.rows.isEmpty else { return nil }
         let start = Int(random.next() % UInt64(section.rows.count))
         for offset in 0..<section.rows.count {
-            let row = section.rows[(start + offset) % section.rows.count]
+            let r = (start + offset) % section.rows.count
+            let row = section.rows[r]
             guard row.seats >= quantity else { continue }
+            let rowStart = section.rowStart(r)
             var runs: [ClosedRange<Int>] = []
             var first: Int?
             for number in 1...(row.seats + 1) {
-                let free = number <= row.seats && section.taken["\(section.name)-\(row.label)-\(number)"] == nil
+                let free = number <= row.seats && section.seats[rowStart + number - 1] == .available
                 if free, first == nil { first = number }
                 if !free, let begin = first {
                     if number - begin >= quantity { runs.append(begin...(number - 1)) }

@@ -119,7 +119,7 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     private func soldReservations(of show: ShowID) -> [ReservationID] {
         let inventory = try? InventoryState.current(of: show, in: box.store)
         var sold = Set<ReservationID>()
-        for case .sold(let reservation) in inventory.map({ Array($0.taken.values) }) ?? [] { sold.insert(reservation) }
+        for case .sold(let reservation) in inventory?.seats.states ?? [] { sold.insert(reservation) }
         return sold.sorted()
     }
 

@@ -63,9 +63,14 @@ struct SeatMapGeometry {
 struct SeatMapView: Widget {
     let state: AppState
 
-    static let glyphs: [AvailableSeats.Seat.State: (String, StyleRole)] = [
-        .held: ("◐", "seat.held"), .sold: ("■", "seat.sold"), .blocked: ("×", "seat.blocked"),
-    ]
+    static func glyph(_ kind: SeatState.Kind) -> (String, StyleRole)? {
+        switch kind {
+        case .available: nil
+        case .held: ("◐", "seat.held")
+        case .sold: ("■", "seat.sold")
+        case .blocked: ("×", "seat.blocked")
+        }
+    }
 
     func render(in area: Rect, into buffer: inout Buffer) {
         let sections = state.sections
@@ -80,6 +85,9 @@ struct SeatMapView: Widget {
             Label(state.show == nil ? "no show selected: press 2 to choose one" : "this show has no seats", role: .muted).render(in: geometry.area, into: &buffer)
             return
         }
+        // The selection as places in each section's seats: rows are drawn from the dense seat
+        // states by index, never by building each seat's id.
+        let selected = sections.map { section in Set(state.selection.compactMap { section.place(of: $0) }) }
         for (offset, line) in geometry.lines.dropFirst(geometry.firstLine).prefix(geometry.area.height).enumerated() {
             let y = geometry.area.y + offset
             switch line {
@@ -89,7 +97,7 @@ struct SeatMapView: Widget {
                 Label(spans: [(section.name, .title), ("  \(section.available) free · \(section.held) held · \(section.sold) sold\(loading)", .muted)])
                     .render(in: Rect(x: geometry.area.x, y: y, width: geometry.area.width, height: 1), into: &buffer)
             case .row(let s, let r):
-                drawRow(sections[s], s, r, geometry, y, &buffer)
+                drawRow(sections[s], s, r, geometry, y, selected[s], &buffer)
             }
         }
         if let totals {
@@ -102,16 +110,18 @@ struct SeatMapView: Widget {
         }
     }
 
-    private func drawRow(_ section: AvailableSeats.Section, _ s: Int, _ r: Int, _ geometry: SeatMapGeometry, _ y: Int, _ buffer: inout Buffer) {
+    private func drawRow(
+        _ section: AvailableSeats.Section, _ s: Int, _ r: Int, _ geometry: SeatMapGeometry, _ y: Int, _ selected: Set<Int>, _ buffer: inout Buffer
+    ) {
         let row = section.rows[r]
+        let start = section.rowStart(r)
         buffer.put(row.label, x: geometry.area.x, y: y, role: .muted, clip: geometry.area)
         for seat in geometry.firstSeat..<row.seats {
             let x = geometry.x(ofSeat: seat)
             guard x < geometry.area.right else { break }
-            let id = SeatID(section: section.name, row: row.label, number: seat + 1)
             var (glyph, role): (String, StyleRole) = section.countsOnly == true ? ("·", .muted) : ("●", "seat.free")
-            if let taken = section.state(of: id.rawValue), let look = Self.glyphs[taken.state] { (glyph, role) = look }
-            if state.selection.contains(id) { (glyph, role) = ("◉", "seat.selected") }
+            if let look = Self.glyph(section.seats[start + seat].kind) { (glyph, role) = look }
+            if selected.contains(start + seat) { (glyph, role) = ("◉", "seat.selected") }
             if state.focus == .seats, state.cursor == .init(section: s, row: r, seat: seat) { role = "seat.cursor" }
             buffer.put(glyph, x: x, y: y, role: role, clip: geometry.area)
         }
