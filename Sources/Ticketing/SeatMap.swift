@@ -22,6 +22,10 @@ public enum SeatState: Hashable, Sendable, Codable {
         }
     }
 
+    func isHeld(by reservation: ReservationID) -> Bool {
+        if case .held(reservation, _) = self { true } else { false }
+    }
+
     /// The reservation holding or owning the seat.
     public var reservation: ReservationID? {
         switch self {
@@ -36,57 +40,72 @@ public enum SeatState: Hashable, Sendable, Codable {
 /// model one per section; both fold seat events through `apply(_:place:)`, the one place that
 /// says what an event does to a seat.
 ///
-/// - Important: the counts always equal what `states` holds while the map is detailed; once
+/// Seats are stored in chunks of 64: the command writer stages every decision on a copy of a
+/// cached inventory and the bus changes sections a console snapshot still shares, so a change
+/// must copy the chunk it touches, not a whole venue (a flat array of a 2,000-seat arena copied
+/// 64 kB per command and tripled a console's peak memory under load).
+///
+/// - Important: the counts always equal what the seats hold while the map is detailed; once
 ///   `dropDetail()` keeps only the counts, `apply` moves them by what each event implies the
 ///   seats were before it.
 public struct SeatMap: Hashable, Sendable {
-    /// Seats in the run; `states` has this many entries while the map is detailed.
+    /// Seats in the run.
     public let count: Int
-    public private(set) var states: [SeatState]
+    private var chunks: [[SeatState]]
     public private(set) var held = 0
     public private(set) var sold = 0
     public private(set) var blocked = 0
     /// False once only the counts are kept.
     public private(set) var isDetailed = true
 
+    private static let chunkShift = 6
+    private static let chunkSize = 1 << chunkShift
+
     public init(count: Int) {
-        self.count = max(count, 0)
-        states = Array(repeating: .available, count: self.count)
+        let count = max(count, 0)
+        self.count = count
+        chunks = stride(from: 0, to: count, by: Self.chunkSize).map {
+            Array(repeating: .available, count: min(Self.chunkSize, count - $0))
+        }
     }
 
     /// A map of `count` seats where only the counts are known.
     public init(count: Int, held: Int, sold: Int, blocked: Int) {
         self.count = max(count, 0)
-        states = []
+        chunks = []
         isDetailed = false
         (self.held, self.sold, self.blocked) = (held, sold, blocked)
     }
 
     /// A map holding `states` as they are (a slice of a larger map).
     public init<States: Collection<SeatState>>(states: States) {
-        self.states = Array(states)
-        count = self.states.count
-        for state in self.states { tally(state, 1) }
+        self.init(count: states.count)
+        for (index, state) in states.enumerated() where state != .available { set(index, to: state) }
     }
 
     public var available: Int { count - held - sold - blocked }
 
+    /// Every seat's state in order (empty once only the counts are kept).
+    public var states: [SeatState] { Array(chunks.joined()) }
+
     /// The state of the seat at `index` (available when unknown: out of range, or counts only).
     public subscript(index: Int) -> SeatState {
-        isDetailed && states.indices.contains(index) ? states[index] : .available
+        guard isDetailed, index >= 0, index < count else { return .available }
+        return chunks[index >> Self.chunkShift][index & (Self.chunkSize - 1)]
     }
 
     /// Sets one seat, keeping the counts; an index outside the run is ignored.
     public mutating func set(_ index: Int, to state: SeatState) {
-        guard isDetailed, states.indices.contains(index) else { return }
-        tally(states[index], -1)
-        states[index] = state
+        guard isDetailed, index >= 0, index < count else { return }
+        let (chunk, offset) = (index >> Self.chunkShift, index & (Self.chunkSize - 1))
+        tally(chunks[chunk][offset], -1)
+        chunks[chunk][offset] = state
         tally(state, 1)
     }
 
     /// Keeps only the counts (a show whose sales closed no longer needs each seat).
     public mutating func dropDetail() {
-        states = []
+        chunks = []
         isDetailed = false
     }
 
@@ -101,9 +120,10 @@ public struct SeatMap: Hashable, Sendable {
         case .seatsBlocked(let e): set(e.seats, to: .blocked, from: .available, place)
         case .seatsUnblocked(let e): set(e.seats, to: .available, from: .blocked, place)
         case .holdExtended(let e):
-            guard isDetailed else { return }
-            for index in states.indices {
-                if case .held(e.reservationId, _) = states[index] { states[index] = .held(e.reservationId, until: e.expiresAt) }
+            for chunk in chunks.indices where chunks[chunk].contains(where: { $0.isHeld(by: e.reservationId) }) {
+                for offset in chunks[chunk].indices where chunks[chunk][offset].isHeld(by: e.reservationId) {
+                    chunks[chunk][offset] = .held(e.reservationId, until: e.expiresAt)
+                }
             }
         default:
             break
@@ -112,7 +132,7 @@ public struct SeatMap: Hashable, Sendable {
 
     /// Whether the reservation holds seats of this run (a hold's extension changes only those).
     public func holds(_ reservation: ReservationID) -> Bool {
-        isDetailed && states.contains { $0.reservation == reservation && $0.kind == .held }
+        chunks.contains { $0.contains { $0.isHeld(by: reservation) } }
     }
 
     /// `before` is what the event implies the seats were: it moves the counts once only they are kept.
