@@ -23,7 +23,7 @@ public enum ConsoleProbe {
     public static func run(path: String, keys: Int, started: UInt64) async throws -> Result {
         let store = try SQLiteEventStore(path: path, create: false)
         let clock = try StoreClock.attach(store, speed: nil)
-        let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed)
+        let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed, leavingHistory: true)
         try runtime.start()
         let display = MemoryDisplay(width: 200, height: 60)
         let app = ConsoleApp(runtime: runtime, display: display, operatorName: "bench", readOnly: false)

@@ -20,14 +20,15 @@ public final class Runtime: Sendable {
     public init(
         store: any ReadModelStore, clock: any TimeSource, speed: Double = 1, ids: any IdentifierSource = RandomIdentifiers(),
         gateway: any PaymentGateway = SimulatedGateway(), dispatch: EventBus.Dispatch = .asynchronous,
-        options: BoxOffice.Options = BoxOffice.Options(), readOnly: Bool = false, feedLimit: Int = 500
+        options: BoxOffice.Options = BoxOffice.Options(), readOnly: Bool = false, feedLimit: Int = 500,
+        leavingHistory: Bool = false
     ) {
         self.store = store
         self.clock = clock
         self.speed = speed
         box = BoxOffice(store: store, clock: clock, ids: ids, options: options)
         bus = EventBus(store: store, clock: clock, dispatch: dispatch)
-        read = ReadSide(storage: store, feedLimit: feedLimit, persists: !readOnly)
+        read = ReadSide(storage: store, feedLimit: feedLimit, persists: !readOnly, leavingHistory: leavingHistory)
         saga = readOnly ? nil : ReservationSaga(box: box, gateway: gateway, storage: store)
         read.register(on: bus)
         if let saga { bus.add(saga) }

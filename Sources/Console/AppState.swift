@@ -110,9 +110,38 @@ public struct AppState: Sendable {
     public var loadedMaps: [ShowID: [AvailableSeats.Section]] = [:]
     public var loadingMap: ShowID?
 
-    /// A loaded map, while its counts still agree with the live ones (else it is outdated).
+    /// Closed shows' sections and sales, which a console leaves in their tables when it opens
+    /// the store: read when a screen draws a closed show, and again each time the shows screen
+    /// opens. Nil until read.
+    public var history: HistoryModels?
+    public var loadingHistory = false
+
+    /// Whether a screen on view draws a closed show whose rows have not been read yet.
+    var needsHistory: Bool {
+        guard history == nil, !loadingHistory, !models.seats.historyShows.isEmpty else { return false }
+        return screen == .shows || show.map(isHistory) == true
+    }
+
+    /// Whether the show's rows were left in their tables (a show closed before the console opened).
+    public func isHistory(_ show: ShowID) -> Bool { models.seats.historyShows.contains(show.rawValue) }
+
+    /// A show's seat totals: live, or for a closed show as stored (nil until read).
+    public func totals(_ show: ShowID) -> (capacity: Int, available: Int, held: Int, sold: Int, blocked: Int)? {
+        guard isHistory(show) else { return models.seats.totals(show) }
+        return history?.seats.totals(show)
+    }
+
+    /// A show's sales: live, or for a closed show as stored (nil until read).
+    public func sales(_ show: ShowID) -> SalesAnalytics.ShowSales? {
+        models.sales[show.rawValue] ?? history?.sales[show.rawValue]
+    }
+
+    /// A loaded map, while its counts still agree with the live ones (else it is outdated). A
+    /// closed show left in the table has no live sections: its loaded map stands.
     static func current(_ loaded: [AvailableSeats.Section]?, _ live: [AvailableSeats.Section]) -> [AvailableSeats.Section]? {
-        guard let loaded, loaded.count == live.count else { return nil }
+        guard let loaded else { return nil }
+        if live.isEmpty { return loaded }
+        guard loaded.count == live.count else { return nil }
         let agree = zip(loaded, live).allSatisfy { ($0.held, $0.sold, $0.blocked) == ($1.held, $1.sold, $1.blocked) }
         return agree ? loaded : nil
     }
@@ -121,7 +150,7 @@ public struct AppState: Sendable {
     var needsSeatMap: ShowID? {
         guard let show, loadingMap != show else { return nil }
         let live = models.seats.sections(of: show)
-        guard live.contains(where: { $0.countsOnly == true }), Self.current(loadedMaps[show], live) == nil else { return nil }
+        guard isHistory(show) || live.contains(where: { $0.countsOnly == true }), Self.current(loadedMaps[show], live) == nil else { return nil }
         return show
     }
 

@@ -134,6 +134,9 @@ public final class ConsoleApp: @unchecked Sendable {
         case .loadSeatMap(let show):
             let store = runtime.store
             Task.detached { continuation.yield(.seatMapLoaded(show, Self.seatMap(of: show, store: store))) }
+        case .loadHistory:
+            let read = runtime.read
+            Task.detached { continuation.yield(.historyLoaded((try? read.history()) ?? HistoryModels())) }
         case .quit:
             break
         }

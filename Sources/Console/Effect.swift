@@ -18,6 +18,8 @@ public enum Effect: Hashable, Sendable {
     case eventDetails(position: Int64)
     /// Fold a closed show's seat map from its inventory (its read model keeps only counts).
     case loadSeatMap(ShowID)
+    /// Read closed shows' rows that the read models left in their tables.
+    case loadHistory
     case quit
 }
 
@@ -32,4 +34,5 @@ public enum Action: Sendable {
     case resized(width: Int, height: Int)
     case detailsLoaded(title: String, lines: [String])
     case seatMapLoaded(ShowID, [AvailableSeats.Section])
+    case historyLoaded(HistoryModels)
 }

@@ -57,7 +57,7 @@ extension Reducer {
         switch state.screen {
         case .shows:
             guard let show = state.targetShow else { return [] }
-            state.dialog = .details(title: show.id.rawValue, lines: ShowDetails.lines(show, models: state.models, timeZone: state.timeZone))
+            state.dialog = .details(title: show.id.rawValue, lines: ShowDetails.lines(show, totals: state.totals(show.id), timeZone: state.timeZone))
             return []
         case .dashboard where state.focus == .feed:
             let feed = state.visibleFeed
@@ -77,11 +77,12 @@ extension Reducer {
 
 /// The lines of a show's details dialog.
 enum ShowDetails {
-    static func lines(_ show: ShowQueue.Show, models: ReadModels, timeZone: TimeZone) -> [String] {
-        let totals = models.seats.totals(show.id)
+    static func lines(
+        _ show: ShowQueue.Show, totals: (capacity: Int, available: Int, held: Int, sold: Int, blocked: Int)?, timeZone: TimeZone
+    ) -> [String] {
         var lines = [
             sanitize(show.name), "venue \(sanitize(show.venueName)) · \(show.capacity) seats · status \(show.status)",
-            "free \(totals.available) · held \(totals.held) · sold \(totals.sold) · blocked \(totals.blocked)",
+            totals.map { "free \($0.available) · held \($0.held) · sold \($0.sold) · blocked \($0.blocked)" } ?? "seat counts: reading the closed show's rows…",
             "created by \(sanitize(show.createdBy))",
         ]
         if let by = show.submittedBy { lines.append("submitted by \(sanitize(by))") }

@@ -12,11 +12,19 @@ public enum Reducer {
             state.loadingMap = show
             effects.append(.loadSeatMap(show))
         }
+        if state.needsHistory {
+            state.loadingHistory = true
+            effects.append(.loadHistory)
+        }
         return effects
     }
 
     private static func reduceAction(into state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
+        case .historyLoaded(let history):
+            state.history = history
+            state.loadingHistory = false
+            return []
         case .seatMapLoaded(let show, let sections):
             state.loadedMaps = [show: sections]
             if state.loadingMap == show { state.loadingMap = nil }
@@ -84,6 +92,8 @@ public enum Reducer {
         case .dashboard: state.screen = .dashboard
         case .showsScreen:
             state.screen = .shows
+            // Closed shows' totals are read again each time the screen opens.
+            if !state.loadingHistory { state.history = nil }
             if state.shows.selected == nil, !state.orderedShows.isEmpty { state.shows.selected = 0 }
         case .failuresScreen:
             state.screen = .failures

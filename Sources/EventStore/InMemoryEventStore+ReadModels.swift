@@ -19,6 +19,26 @@ extension InMemoryEventStore: ReadModelStorage {
         return (readModels.state.withLock { $0.tables[model] ?? [:] }, checkpoint)
     }
 
+    public func loadRows(of model: String, leavingInTable history: HistoryRows) throws(EventStoreError)
+        -> (rows: [String: Data], history: Set<String>, checkpoint: Int64) {
+        let checkpoint = try checkpoint(of: model)
+        return readModels.state.withLock { state in
+            let isHistory: (String, Data) -> Bool
+            switch history {
+            case .countsOnly:
+                isHistory = { HistoryRows.isMarked($1) }
+            case .showsWithCountsOnlyRows(let other):
+                let shows = Set((state.tables[other] ?? [:]).filter { HistoryRows.isMarked($0.value) }.keys.map { HistoryRows.show(ofKey: $0) })
+                isHistory = { key, _ in shows.contains(Substring(key)) }
+            }
+            var rows: [String: Data] = [:], keys: Set<String> = []
+            for (key, value) in state.tables[model] ?? [:] {
+                if isHistory(key, value) { keys.insert(key) } else { rows[key] = value }
+            }
+            return (rows, keys, checkpoint)
+        }
+    }
+
     public func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
         // One process holds an in-memory store: a rebuild's swap cannot interleave with a commit
         // it would have to refuse, beyond this check.

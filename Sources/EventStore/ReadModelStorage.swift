@@ -11,6 +11,11 @@ public protocol ReadModelStorage: Sendable {
     /// Every row of a read model and the checkpoint they reflect.
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64)
 
+    /// The rows of a read model that are not `history`, the keys of those that are (left in the
+    /// table), and the checkpoint they all reflect — read in one transaction.
+    func loadRows(of model: String, leavingInTable history: HistoryRows) throws(EventStoreError)
+        -> (rows: [String: Data], history: Set<String>, checkpoint: Int64)
+
     /// Runs every part in one write transaction, each in a savepoint of its own: a part that
     /// throws is rolled back alone and its error returned at its index (nil for parts that
     /// wrote). Throws — and writes nothing — when the transaction itself cannot commit, and
@@ -63,6 +68,35 @@ public protocol ReadModelStorage: Sendable {
 extension ReadModelStorage {
     public func commitTogether(_ parts: [ReadModelPart]) throws(EventStoreError) -> [(any Error)?] {
         try commitTogether(parts, ifGeneration: nil)
+    }
+}
+
+/// Rows of a read model that a process opening the store leaves in their table: the history
+/// no first frame draws (a closed show's counts-only sections and its sales).
+public enum HistoryRows: Sendable, Hashable {
+    /// Rows marked `"countsOnly":true`. Rows are written with sorted keys, so the mark is among
+    /// a row's first bytes (`{"blocked":N,"countsOnly":true,…`) and is found without parsing;
+    /// a row written otherwise is simply loaded.
+    case countsOnly
+    /// Rows keyed by a show id that has a `countsOnly` row in `model` (whose keys are `show/…`).
+    case showsWithCountsOnlyRows(in: String)
+
+    /// How many leading bytes of a row hold the mark.
+    public static let markWindow = 64
+    public static let mark = #""countsOnly":true"#
+
+    /// Whether a stored row carries the history mark.
+    public static func isMarked(_ value: Data) -> Bool {
+        let window = value.prefix(markWindow), mark = Array(Self.mark.utf8)
+        guard window.count >= mark.count else { return false }
+        return window.withUnsafeBytes { bytes in
+            (0...(bytes.count - mark.count)).contains { start in mark.indices.allSatisfy { bytes[start + $0] == mark[$0] } }
+        }
+    }
+
+    /// The show id a `show/…` key begins with.
+    public static func show(ofKey key: String) -> Substring {
+        key.firstIndex(of: "/").map { key[..<$0] } ?? Substring(key)
     }
 }
 

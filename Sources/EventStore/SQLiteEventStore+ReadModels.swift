@@ -24,6 +24,34 @@ extension SQLiteEventStore: ReadModelStorage {
         }
     }
 
+    public func loadRows(of model: String, leavingInTable history: HistoryRows) throws(EventStoreError)
+        -> (rows: [String: Data], history: Set<String>, checkpoint: Int64) {
+        let table = readModelTable(model)
+        return try guarded {
+            try database.read { db in
+                let checkpoint = try Int64.fetchOne(db, sql: "SELECT position FROM checkpoints WHERE subscriber = ?", arguments: [model]) ?? 0
+                guard try db.tableExists(table) else { return ([:], [], checkpoint) }
+                // One scan: a history row's value is not even read out (NULL in its place).
+                let marked = "instr(substr(value, 1, \(HistoryRows.markWindow)), '\(HistoryRows.mark)') > 0"
+                let isHistory: String
+                switch history {
+                case .countsOnly:
+                    isHistory = marked
+                case .showsWithCountsOnlyRows(let other):
+                    let source = readModelTable(other)
+                    guard try db.tableExists(source) else { isHistory = "0"; break }
+                    isHistory = "key IN (SELECT substr(key, 1, instr(key, '/') - 1) FROM \(source) WHERE \(marked))"
+                }
+                var rows: [String: Data] = [:], keys: Set<String> = []
+                let cursor = try Row.fetchCursor(db, sql: "SELECT key, CASE WHEN \(isHistory) THEN NULL ELSE value END FROM \(table)")
+                while let row = try cursor.next() {
+                    if let value: String = row[1] { rows[row[0]] = Data(value.utf8) } else { keys.insert(row[0]) }
+                }
+                return (rows, keys, checkpoint)
+            }
+        }
+    }
+
     public func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
         guard !parts.isEmpty else { return [] }
         let losingCheckpoint = faults.contains(.loseCheckpoint)

@@ -30,7 +30,7 @@ extension Marquee {
                 fail(error.description)
             }
             let logger = startLogging(store: store)
-            let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly)
+            let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly, leavingHistory: true)
             logBusNotices(runtime, logger)
             do { try runtime.start() } catch { fail("cannot start: \(error)") }
             logger.info("console attached to \(store.db) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")

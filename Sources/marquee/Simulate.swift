@@ -86,7 +86,8 @@ struct Session {
         }
         let runtime = Runtime(
             store: store, clock: clock.clock, speed: clock.speed,
-            gateway: SimulatedGateway(seed: seed, failureRate: scenario.paymentFailureRate)
+            gateway: SimulatedGateway(seed: seed, failureRate: scenario.paymentFailureRate),
+            leavingHistory: true
         )
         do {
             try runtime.start()

@@ -36,6 +36,9 @@ final class FillingDisk: ReadModelStore {
     func checkpoint(of subscriber: String) throws(EventStoreError) -> Int64 { try inner.checkpoint(of: subscriber) }
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError) { try room(); try inner.saveCheckpoint(position, of: subscriber) }
     func loadRows(of model: String) throws(EventStoreError) -> (rows: [String: Data], checkpoint: Int64) { try inner.loadRows(of: model) }
+    func loadRows(of model: String, leavingInTable history: HistoryRows) throws(EventStoreError) -> (rows: [String: Data], history: Set<String>, checkpoint: Int64) {
+        try inner.loadRows(of: model, leavingInTable: history)
+    }
     func commitTogether(_ parts: [ReadModelPart], ifGeneration generation: Int64?) throws(EventStoreError) -> [(any Error)?] {
         try room()
         calls.withLock { $0.commits += 1 }

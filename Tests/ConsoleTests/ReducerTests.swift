@@ -325,3 +325,55 @@ struct BusiestShowTests {
         #expect(state.show == chosen)
     }
 }
+
+@Suite("Console: closed shows left in their tables")
+struct HistoryOnDemandTests {
+    /// The fixture's store with one show closed, opened again as the console opens it: closed
+    /// shows' sections and sales left in their tables.
+    func reopened() async throws -> (runtime: Runtime, state: AppState, closed: ShowID, full: ReadModels) {
+        let world = try await ConsoleFixture.world()
+        let closed = ShowID("grand-hall-sat")
+        _ = try await world.runtime.box.execute(.closeSales(closed), CommandContext(actor: "ana"))
+        await world.runtime.settle()
+        let full = world.runtime.read.snapshot()
+        world.runtime.shutdown()
+        let path = try #require(world.runtime.store as? SQLiteEventStore).path
+        let runtime = Runtime(store: try SQLiteEventStore(path: path), clock: world.clock, dispatch: .synchronous, leavingHistory: true)
+        try runtime.start()
+        var state = AppState(now: world.clock.now(), timeZone: world.state.timeZone, speed: 4, operatorName: "ana")
+        _ = Reducer.reduce(into: &state, .modelsUpdated(runtime.read.snapshot(), head: 0, lag: 0, failures: []))
+        return (runtime, state, closed, full)
+    }
+
+    @Test func theShowsScreenReadsClosedShowsWhenItOpensAndDrawsTheirCounts() async throws {
+        var (runtime, state, closed, full) = try await reopened()
+        #expect(state.isHistory(closed) && state.totals(closed) == nil)
+        let effects = Reducer.reduce(into: &state, .key(.character("2")))
+        #expect(state.screen == .shows && effects == [.loadHistory])
+        let row = { (state: AppState) in screen(state, width: 120, height: 40).lines.first { $0.contains(closed.rawValue) } ?? "" }
+        #expect(row(state).contains("…"), "\(row(state))")
+        // Asked once while it loads.
+        #expect(Reducer.reduce(into: &state, .tick(state.now)).isEmpty)
+        _ = Reducer.reduce(into: &state, .historyLoaded(try runtime.read.history()))
+        let expected = full.seats.totals(closed)
+        #expect(state.totals(closed).map { [$0.available, $0.held, $0.sold] } == [expected.available, expected.held, expected.sold])
+        #expect(row(state).contains("\(expected.available)/\(expected.held)/\(expected.sold)"), "\(row(state))")
+        // Read again each time the screen opens.
+        _ = Reducer.reduce(into: &state, .key(.character("1")))
+        #expect(Reducer.reduce(into: &state, .key(.character("2"))) == [.loadHistory])
+    }
+
+    @Test func aClosedShowOnTheDashboardDrawsItsStoredSalesAndItsMap() async throws {
+        var (runtime, state, closed, full) = try await reopened()
+        state.show = closed
+        let effects = Reducer.reduce(into: &state, .tick(state.now))
+        #expect(Set(effects) == [.loadSeatMap(closed), .loadHistory])
+        _ = Reducer.reduce(into: &state, .historyLoaded(try runtime.read.history()))
+        _ = Reducer.reduce(into: &state, .seatMapLoaded(closed, ConsoleApp.seatMap(of: closed, store: runtime.store)))
+        #expect(state.sales(closed) == full.sales[closed.rawValue])
+        #expect(state.sections.map(\.sold) == full.seats.sections(of: closed).map(\.sold))
+        let drawn = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
+        let sold = try #require(full.sales[closed.rawValue]?.sold)
+        #expect(drawn.contains("\(sold) sold") && !drawn.contains("loading map"), "\(drawn)")
+    }
+}

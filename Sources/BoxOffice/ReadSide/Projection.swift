@@ -19,11 +19,16 @@ public protocol Projection: Sendable {
     /// history and that no screen draws from, so that opening a store does not grow with it.
     /// Each commit folds the new events into the stored rows inside one transaction.
     var livesInStore: Bool { get }
+    /// Rows a console leaves in the table when it opens the store (history its first frame
+    /// does not draw); nil when every row is loaded. Events that reach them are folded into
+    /// the stored rows at commit, as for a model that lives in its table.
+    var history: HistoryRows? { get }
 }
 
 extension Projection {
     public var window: Int64? { nil }
     public var livesInStore: Bool { false }
+    public var history: HistoryRows? { nil }
 }
 
 /// Where a projection's read model comes from when it is opened.

@@ -25,11 +25,26 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
 
     /// When false (a read-only process), rows are folded in memory and never written.
     private let persists: Bool
+    /// Whether the projection's history rows stay in the table (a console's start-up).
+    private let leavesHistory: Bool
 
-    public init(_ projection: P, storage: any ReadModelStore, persists: Bool = true) {
+    public init(_ projection: P, storage: any ReadModelStore, persists: Bool = true, leavingHistory: Bool = false) {
         self.projection = projection
         self.storage = storage
         self.persists = persists
+        self.leavesHistory = leavingHistory && projection.history != nil
+    }
+
+    /// The model's rows (without its history, when that stays in the table) and their checkpoint.
+    private func load() throws -> (rows: RowSet<P.Row>, checkpoint: Int64) {
+        guard leavesHistory, let history = projection.history else {
+            let loaded = try storage.loadRows(of: name)
+            return (try RowSet.decode(loaded.rows, decoder), loaded.checkpoint)
+        }
+        let loaded = try storage.loadRows(of: name, leavingInTable: history)
+        var rows = try RowSet<P.Row>.decode(loaded.rows, decoder)
+        rows.history = loaded.history
+        return (rows, loaded.checkpoint)
     }
 
     /// The rows as of the last commit, and the position they reflect.
@@ -42,9 +57,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             publish()
             return position
         }
-        let loaded = try storage.loadRows(of: name)
-        rows = try RowSet.decode(loaded.rows, decoder)
-        position = loaded.checkpoint
+        (rows, position) = try load()
         publish()
         return position
     }
@@ -54,23 +67,33 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
     /// these); when past it, the runner moves there and ignores those events as the bus brings them.
     public func reload() throws {
         guard !projection.livesInStore else { return }
-        let loaded = try storage.loadRows(of: name)
-        var fresh = try RowSet<P.Row>.decode(loaded.rows, decoder)
-        if loaded.checkpoint < position {
-            var after = loaded.checkpoint
+        var (fresh, checkpoint) = try load()
+        // Events folded past the new rows reach their history again at the next commit.
+        var history: [(DomainEvent, RecordedEvent)] = []
+        if checkpoint < position {
+            var after = checkpoint
             while after < position {
                 let batch = try storage.readAll(after: after, limit: 1_000)
                 guard let last = batch.last else { break }
                 for recorded in batch where recorded.position <= position {
-                    projection.apply(try codec.decode(recorded), recorded, to: &fresh)
+                    let domain = try codec.decode(recorded)
+                    if fold(domain, recorded, into: &fresh), persists { history.append((domain, recorded)) }
                 }
                 after = last.position
             }
         } else {
-            position = loaded.checkpoint
+            position = checkpoint
         }
         rows = fresh
+        waiting = history
         publish()
+    }
+
+    /// Folds an event into rows in memory; true when it reached a row left in the table.
+    private func fold(_ event: DomainEvent, _ recorded: RecordedEvent, into rows: inout RowSet<P.Row>) -> Bool {
+        rows.touchedHistory = false
+        projection.apply(event, recorded, to: &rows)
+        return rows.touchedHistory
     }
 
     public func handle(_ event: DeliveredEvent) throws {
@@ -83,11 +106,12 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             if persists { waiting.append((domain, event.recorded)) }
             return
         }
-        projection.apply(domain, event.recorded, to: &rows)
+        if fold(domain, event.recorded, into: &rows), persists { waiting.append((domain, event.recorded)) }
         afterApply?(domain, rows)
     }
 
-    /// Events waiting for a durable commit (models that live in their table).
+    /// Events waiting for a durable commit that folds them into stored rows (every event of a
+    /// model that lives in its table; those reaching history rows of one that does not).
     private var waiting: [(DomainEvent, RecordedEvent)] = []
     /// Rows the last commit wrote, until the bus says whether they became durable.
     private var inFlight: (rows: [String: Data], deleted: Set<String>)?
@@ -100,18 +124,9 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             // Folds the waiting events into the stored rows. Events another process already
             // folded (the stored checkpoint is past them) are left out, so the rows read are
             // always those of the position the fold starts from.
-            let (events, projection, decoder, encoder) = (waiting, projection, decoder, encoder)
-            return { transaction in
-                try transaction.fold(model, through: checkpoint) { stored, read in
-                    // The reader lives only as long as this part, and so does the row set using it.
-                    try withoutActuallyEscaping(read) { read in
-                        nonisolated(unsafe) let read = read
-                        var rows = RowSet<P.Row>()
-                        rows.fetch = { key in (try? read(key)).flatMap { $0 }.flatMap { try? RowSet<P.Row>.decode($0, decoder) } }
-                        for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
-                        return try rows.takeChanges(encoder)
-                    }
-                }
+            let events = waiting
+            return { [self] transaction in
+                try transaction.fold(model, through: checkpoint) { stored, read in try foldStored(events, after: stored, read, only: nil) }
             }
         }
         if let stored = try? storage.checkpoint(of: model), stored >= checkpoint {
@@ -127,7 +142,44 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
             return { _ in throw error }
         }
         inFlight = changes
-        return { transaction in try transaction.fold(model, through: checkpoint) { _, _ in changes } }
+        guard !waiting.isEmpty else {
+            return { transaction in try transaction.fold(model, through: checkpoint) { _, _ in changes } }
+        }
+        let (events, history) = (waiting, rows.history)
+        return { [self] transaction in
+            try transaction.fold(model, through: checkpoint) { stored, read in
+                var all = changes
+                let folded = try foldStored(events, after: stored, read, only: history)
+                all.rows.merge(folded.rows) { $1 }
+                all.deleted.formUnion(folded.deleted)
+                return all
+            }
+        }
+    }
+
+    /// Folds events past `stored` into the stored rows (read as the commit's transaction sees
+    /// them) and returns what changed; with `only`, just those keys are read and changed (the
+    /// rows this process left in the table), the rest being folded in memory.
+    private func foldStored(
+        _ events: [(DomainEvent, RecordedEvent)], after stored: Int64, _ read: (String) throws -> Data?, only keys: Set<String>?
+    ) throws -> (rows: [String: Data], deleted: Set<String>) {
+        let decoder = decoder
+        // The reader lives only as long as the commit's part, and so does the row set using it.
+        return try withoutActuallyEscaping(read) { read in
+            nonisolated(unsafe) let read = read
+            var rows = RowSet<P.Row>()
+            rows.fetch = { key in
+                guard keys?.contains(key) ?? true else { return nil }
+                return (try? read(key)).flatMap { $0 }.flatMap { try? RowSet<P.Row>.decode($0, decoder) }
+            }
+            for (domain, recorded) in events where recorded.position > stored { projection.apply(domain, recorded, to: &rows) }
+            var changes = try rows.takeChanges(encoder)
+            if let keys {
+                changes.rows = changes.rows.filter { keys.contains($0.key) }
+                changes.deleted = changes.deleted.intersection(keys)
+            }
+            return changes
+        }
     }
 
     public func committed(through position: Int64, durable: Bool) {

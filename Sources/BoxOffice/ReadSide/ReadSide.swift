@@ -15,11 +15,13 @@ public final class ReadSide: Sendable {
     /// With `persists` false (read-only), read models are kept current in memory only.
     private let storage: any ReadModelStore
 
-    public init(storage: any ReadModelStore, feedLimit: Int = 500, persists: Bool = true) {
+    /// With `leavingHistory` (a console), closed shows' sections and sales stay in their tables
+    /// when the store opens: `history()` reads them when a screen draws them.
+    public init(storage: any ReadModelStore, feedLimit: Int = 500, persists: Bool = true, leavingHistory: Bool = false) {
         self.storage = storage
-        seats = ProjectionRunner(AvailableSeats(), storage: storage, persists: persists)
+        seats = ProjectionRunner(AvailableSeats(), storage: storage, persists: persists, leavingHistory: leavingHistory)
         holds = ProjectionRunner(Holds(), storage: storage, persists: persists)
-        sales = ProjectionRunner(SalesAnalytics(), storage: storage, persists: persists)
+        sales = ProjectionRunner(SalesAnalytics(), storage: storage, persists: persists, leavingHistory: leavingHistory)
         customers = ProjectionRunner(CustomerHistory(), storage: storage, persists: persists)
         shows = ProjectionRunner(ShowQueue(), storage: storage, persists: persists)
         feed = ProjectionRunner(EventFeed(limit: feedLimit), storage: storage, persists: persists)
@@ -37,6 +39,19 @@ public final class ReadSide: Sendable {
     /// Customer history lives in its table (it grows with the history): read it from there.
     public func customerHistory() throws -> RowSet<CustomerHistory.Entry> {
         try RowSet.decode(storage.loadRows(of: customers.name).rows, EventCodec.makeDecoder())
+    }
+
+    /// The rows the read models left in their tables (closed shows' sections and sales), as
+    /// stored now: for screens that draw history. Empty when every row is in memory.
+    public func history() throws -> HistoryModels {
+        let decoder = EventCodec.makeDecoder()
+        let seats = self.seats.snapshot.rows.history, sales = self.sales.snapshot.rows.history
+        func rows<Row>(_ model: String, _ keys: Set<String>) throws -> RowSet<Row> {
+            guard !keys.isEmpty else { return RowSet() }
+            let stored = try storage.loadRows(of: model).rows.filter { keys.contains($0.key) }
+            return try RowSet.decode(stored, decoder)
+        }
+        return HistoryModels(seats: try rows(self.seats.name, seats), sales: try rows(self.sales.name, sales))
     }
 
     public func snapshot() -> ReadModels {
@@ -73,5 +88,16 @@ public struct ReadModels: Sendable, Equatable {
         self.shows = shows
         self.feed = feed
         self.position = position
+    }
+}
+
+/// Closed shows' rows that a console left in their tables, read when a screen draws them.
+public struct HistoryModels: Sendable, Equatable {
+    public var seats: RowSet<AvailableSeats.Section>
+    public var sales: RowSet<SalesAnalytics.ShowSales>
+
+    public init(seats: RowSet<AvailableSeats.Section> = .init(), sales: RowSet<SalesAnalytics.ShowSales> = .init()) {
+        self.seats = seats
+        self.sales = sales
     }
 }

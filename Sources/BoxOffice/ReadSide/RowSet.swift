@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import HashTreeCollections
 
@@ -14,6 +15,22 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     var tracksChanges = true
     /// For a read model kept in its table: reads a row not in memory (and not deleted here).
     var fetch: (@Sendable (String) -> Row?)?
+    /// Keys of rows left in the table when the model was loaded (history no first frame
+    /// draws). They are never read, created or changed here: an event that tries sets
+    /// `touchedHistory`, and the runner folds that event into the stored rows at commit.
+    public internal(set) var history: Set<String> = [] {
+        didSet { historyShows = Set(history.map { String(HistoryRows.show(ofKey: $0)) }) }
+    }
+    /// The shows whose rows are among `history` (keys are `show` or `show/…`).
+    public private(set) var historyShows: Set<String> = []
+    var touchedHistory = false
+
+    /// Whether `key` is a row left in the table, noting that an event reached for it.
+    private mutating func reachesHistory(_ key: String) -> Bool {
+        guard !history.isEmpty, history.contains(key) else { return false }
+        touchedHistory = true
+        return true
+    }
 
     public init(_ rows: [String: Row] = [:]) { self.rows = TreeDictionary(uniqueKeysWithValues: rows) }
 
@@ -24,15 +41,24 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
             return fetch(key)
         }
         set {
+            if rows[key] == nil, reachesHistory(key) { return }
             rows[key] = newValue
             if tracksChanges { changed.insert(key) }
         }
     }
 
+    /// Reading a row through a mutating path: notes an event that reaches a history row.
+    private mutating func take(_ key: String) -> Row? {
+        if let row = rows.removeValue(forKey: key) { return row }
+        if reachesHistory(key) { return nil }
+        return self[key]
+    }
+
     /// Changes the row in place (creating it from `make` when absent). The row is moved out
     /// while it changes, so a large row (a section's seats) is not copied.
     public mutating func update(_ key: String, default make: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
-        var row = rows.removeValue(forKey: key) ?? self[key] ?? make()
+        if rows[key] == nil, reachesHistory(key) { return }
+        var row = take(key) ?? make()
         change(&row)
         rows[key] = row
         if tracksChanges { changed.insert(key) }
@@ -40,7 +66,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
 
     /// Changes an existing row in place; does nothing when there is none.
     public mutating func modify(_ key: String, _ change: (inout Row) -> Void) {
-        guard var row = rows.removeValue(forKey: key) ?? self[key] else { return }
+        guard var row = take(key) else { return }
         change(&row)
         rows[key] = row
         if tracksChanges { changed.insert(key) }

@@ -44,7 +44,7 @@ struct SalesView: Widget {
     let state: AppState
 
     func render(in area: Rect, into buffer: inout Buffer) {
-        guard let show = state.show, let sales = state.models.sales[show.rawValue] else {
+        guard let show = state.show, let sales = state.sales(show) else {
             Panel(title: "SALES").render(in: area, into: &buffer)
             return
         }

@@ -12,7 +12,7 @@ struct ShowsScreen: Widget {
         let queue = state.models.shows.approvalQueue.count
         Panel(title: "SHOWS \(shows.count)", focused: true, note: "\(queue) waiting for approval").render(in: area, into: &buffer)
         let rows: [[Table.Item]] = shows.map { show in
-            let totals = state.models.seats.totals(show.id)
+            let counts = state.totals(show.id).map { "\($0.available)/\($0.held)/\($0.sold)" } ?? "…"
             let role: StyleRole = switch show.status {
             case .submitted: "header.readonly"
             case .approved: .statusOK
@@ -22,7 +22,7 @@ struct ShowsScreen: Widget {
             let who = Format.provenance(show)
             return [
                 .init(show.id.rawValue), .init(sanitize(show.name)), .init(Format.status(show.status), role: role), .init(sanitize(show.venueName)),
-                .init("\(totals.available)/\(totals.held)/\(totals.sold)", role: .muted), .init(who, role: .muted),
+                .init(counts, role: .muted), .init(who, role: .muted),
             ]
         }
         Table(columns: [

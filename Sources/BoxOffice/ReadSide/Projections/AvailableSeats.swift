@@ -85,6 +85,8 @@ public struct AvailableSeats: Projection {
     }
 
     public var name: String { "availableSeats" }
+    /// A closed show's sections keep only counts, and only the shows screen draws them.
+    public var history: HistoryRows? { .countsOnly }
     public init() {}
 
     public static func key(_ show: String, _ section: String) -> String { show + "/" + section }

@@ -48,6 +48,8 @@ public struct SalesAnalytics: Projection {
     }
 
     public var name: String { "salesAnalytics" }
+    /// A closed show's sales are drawn only when the show is.
+    public var history: HistoryRows? { .showsWithCountsOnlyRows(in: "availableSeats") }
     public init() {}
 
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<ShowSales>) {
