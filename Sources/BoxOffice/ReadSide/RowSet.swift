@@ -25,7 +25,9 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     public private(set) var historyShows: Set<String> = []
     var touchedHistory = false
 
-    /// Whether `key` is a row left in the table, noting that an event reached for it.
+    /// Whether `key` is a row left in the table, noting that an event reached for it. Every
+    /// check starts with `history.isEmpty`: a rebuild, which leaves nothing in the table, must
+    /// not pay a second lookup per row it writes.
     private mutating func reachesHistory(_ key: String) -> Bool {
         guard !history.isEmpty, history.contains(key) else { return false }
         touchedHistory = true
@@ -41,7 +43,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
             return fetch(key)
         }
         set {
-            if rows[key] == nil, reachesHistory(key) { return }
+            if !history.isEmpty, rows[key] == nil, reachesHistory(key) { return }
             rows[key] = newValue
             if tracksChanges { changed.insert(key) }
         }
@@ -57,7 +59,7 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// Changes the row in place (creating it from `make` when absent). The row is moved out
     /// while it changes, so a large row (a section's seats) is not copied.
     public mutating func update(_ key: String, default make: @autoclosure () -> Row, _ change: (inout Row) -> Void) {
-        if rows[key] == nil, reachesHistory(key) { return }
+        if !history.isEmpty, rows[key] == nil, reachesHistory(key) { return }
         var row = take(key) ?? make()
         change(&row)
         rows[key] = row
