@@ -24,7 +24,7 @@ public enum ConsoleProbe {
         let store = try SQLiteEventStore(path: path, create: false)
         let clock = try StoreClock.attach(store, speed: nil)
         let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed, leavingHistory: true)
-        try runtime.start()
+        try runtime.start(startingSaga: false)
         let display = MemoryDisplay(width: 200, height: 60)
         let app = ConsoleApp(runtime: runtime, display: display, operatorName: "bench", readOnly: false)
         let loop = Task { await app.run() }

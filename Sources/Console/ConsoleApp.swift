@@ -81,11 +81,13 @@ public final class ConsoleApp: @unchecked Sendable {
     }
 
     private func draw() {
-        drawnOnce = true
         dirty.withLock { $0 = false }
         var frame = Buffer(area: Rect(width: state.width, height: state.height))
         ConsoleView(state: state).render(in: frame.area, into: &frame)
         display.present(frame)
+        // The operator sees the store first; holds that fell due meanwhile expire just after.
+        if !drawnOnce { runtime.startSaga() }
+        drawnOnce = true
     }
 
     private var context: CommandContext { CommandContext(actor: state.operatorName) }

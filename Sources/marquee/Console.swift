@@ -32,7 +32,7 @@ extension Marquee {
             let logger = startLogging(store: store)
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly, leavingHistory: true)
             logBusNotices(runtime, logger)
-            do { try runtime.start() } catch { fail("cannot start: \(error)") }
+            do { try runtime.start(startingSaga: false) } catch { fail("cannot start: \(error)") }
             logger.info("console attached to \(store.db) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
             await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
             runtime.shutdown()

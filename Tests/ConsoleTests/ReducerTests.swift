@@ -2,6 +2,7 @@ import BoxOffice
 import Console
 import EventStore
 import Foundation
+import Synchronization
 import Testing
 import TerminalUI
 import Ticketing
@@ -375,5 +376,45 @@ struct HistoryOnDemandTests {
         let drawn = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
         let sold = try #require(full.sales[closed.rawValue]?.sold)
         #expect(drawn.contains("\(sold) sold") && !drawn.contains("loading map"), "\(drawn)")
+    }
+}
+
+/// A display for the loop's own tests: counts frames.
+final class CountingDisplay: Display, @unchecked Sendable {
+    private let count = Mutex(0)
+    let size = (width: 120, height: 40)
+    var frames: Int { count.withLock { $0 } }
+    func present(_ frame: Buffer) { count.withLock { $0 += 1 } }
+}
+
+struct StartUpTests {
+    /// Opened on a store whose holds all fell due while nothing ran, the console draws before
+    /// any of them expires, and they expire just after (its first frame starts the saga).
+    @Test func holdsPastDueExpireAfterTheFirstFrameNotBeforeIt() async throws {
+        let world = try await ConsoleFixture.world()
+        let held = world.runtime.read.snapshot().holds.rows.count
+        #expect(held > 0)
+        world.runtime.shutdown()
+        world.clock.advance(by: 3_600)
+        let path = try #require(world.runtime.store as? SQLiteEventStore).path
+        let store = try SQLiteEventStore(path: path)
+        let runtime = Runtime(store: store, clock: world.clock, leavingHistory: true)
+        try runtime.start(startingSaga: false)
+        let head = try store.headPosition()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try store.headPosition() == head, "nothing expires before the console draws")
+        let display = CountingDisplay()
+        let app = ConsoleApp(runtime: runtime, display: display, operatorName: "ana", readOnly: false)
+        let loop = Task { await app.run() }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, display.frames == 0 || !runtime.read.snapshot().holds.rows.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(display.frames > 0)
+        #expect(runtime.read.snapshot().holds.rows.isEmpty, "every hold past due expired once the console drew")
+        app.finish()
+        await loop.value
+        runtime.shutdown()
+        #expect(try store.headPosition() >= head + Int64(held))
     }
 }
