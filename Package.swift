@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "EventStore", dependencies: ["Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         // The application layer: command handling, codecs, clocks and identifiers.
         .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults", .product(name: "HashTreeCollections", package: "swift-collections")]),
+        // Checking a log for what must never happen (double bookings, early expiries, unaccountable
+        // events) and the torture workers that try to make it happen: tests and `marquee torture`.
+        .target(name: "Reliability", dependencies: ["Ticketing", "EventStore", "BoxOffice"]),
         // A terminal UI toolkit: cells, layout, buffers and their diffs, widgets, themes. No curses, no tickets.
         .target(name: "TerminalUI", dependencies: ["Faults"]),
         // ncursesw, wide characters, through a small C shim (see Sources/CNCurses/shim.h).
@@ -33,22 +36,24 @@ let package = Package(
         .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
         // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
         .target(name: "CProcess"),
+        // A pseudo-terminal pair for driving the curses backend without a terminal (bench P5, tests).
+        .target(name: "CPty"),
         // `marquee bench`: speed, latency and bytes, each against a baseline measured in the same run.
         .target(name: "Bench", dependencies: [
-            "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CNCurses",
+            "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CPty",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "Bench",
+                "Ticketing", "EventStore", "BoxOffice", "Reliability", "TerminalUI", "CursesTerminal", "Console", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal", "CPty"]),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
             .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
@@ -58,9 +63,9 @@ let package = Package(
             "Console", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
         ], exclude: ["Findings"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

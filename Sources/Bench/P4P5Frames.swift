@@ -1,5 +1,5 @@
 import BoxOffice
-import CNCurses
+import CPty
 import Console
 import CursesTerminal
 import EventStore

@@ -11,7 +11,6 @@
 #include <ncursesw/term.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +58,4 @@ static inline int mq_terminfo_known(const char *term) {
     if (probe != NULL && probe != previous) del_curterm(probe);
     return 1;
 }
-
-/// A pseudo-terminal pair, for tests that drive the real backend.
-static inline int mq_openpty(int *controller, int *device) { return openpty(controller, device, NULL, NULL, NULL); }
 #endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import BoxOffice
 import EventStore
 import Foundation
+import Reliability
 import Ticketing
 
 extension Marquee {

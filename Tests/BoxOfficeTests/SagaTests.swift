@@ -2,6 +2,7 @@
 import EventStore
 import Faults
 import Foundation
+import Reliability
 import Testing
 import Ticketing
 

@@ -1,6 +1,7 @@
 import BoxOffice
 import EventStore
 import Foundation
+import Reliability
 import Testing
 import Ticketing
 

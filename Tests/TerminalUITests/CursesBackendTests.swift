@@ -1,4 +1,4 @@
-import CNCurses
+import CPty
 import CursesTerminal
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import BoxOffice
 import EventStore
 import Foundation
 import Ticketing
