@@ -38,6 +38,8 @@ public final class Runtime: Sendable {
     }
 
     private let sagaStarted = Mutex(false)
+    /// How long a shutdown waits, at most, for the saga's steps already due.
+    static let finishingDueSteps: TimeInterval = 5
 
     /// Loads every subscriber and, for asynchronous dispatch, starts the bus and (unless
     /// `startingSaga` is false, when `startSaga()` does it later) the saga's thread. Holds that
@@ -67,8 +69,21 @@ public final class Runtime: Sendable {
         }
     }
 
-    /// Lets queued commands finish, drains every subscriber, and stops the threads.
+    /// Lets queued commands finish, lets the saga finish the steps already due (a refund that
+    /// lands in the last moments still gets its `ReservationRefunded`; steps due later wait for
+    /// the next process, as they would anyway), drains every subscriber, and stops the threads.
     public func shutdown() {
+        if let saga, sagaStarted.withLock({ $0 }) {
+            // Each pass hands the saga what was just committed; the steps that follow from it
+            // are due at once. Bounded: a store whose commands keep failing does not hold a quit.
+            let deadline = Date().addingTimeInterval(Self.finishingDueSteps)
+            while Date() < deadline {
+                box.waitUntilIdle()
+                _ = bus.drain(timeout: max(deadline.timeIntervalSinceNow, 0))
+                guard saga.hasWorkDue(at: clock.now()) else { break }
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
         saga?.stop()
         box.waitUntilIdle()
         bus.drain()

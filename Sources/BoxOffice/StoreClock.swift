@@ -53,7 +53,7 @@ public enum StoreClockError: Error, Hashable, Sendable, CustomStringConvertible 
         case .speedOutOfRange(let speed):
             "speed ×\(Self.format(speed)) is out of range: choose 1 to 60"
         case .speedMismatch(let requested, let store):
-            "this store runs at ×\(Self.format(store)); it cannot change to ×\(Self.format(requested)). Drop --speed, or start a new store (demo --fresh)"
+            "this store runs at ×\(Self.format(store)); it cannot change to ×\(Self.format(requested))"
         case .unreadable(let text):
             "the store's clock setting \"\(text)\" is unreadable"
         case .store(let error):

@@ -125,27 +125,27 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
         case .wrongExpectedVersion(let stream, let expected, let actual):
             "concurrency conflict on \(stream): expected \(expected), found version \(actual)"
         case .missingFolder(let path):
-            "cannot create \(path): its folder does not exist; create the folder or choose another --db path"
+            "cannot create \(path): its folder does not exist; create the folder"
         case .notFound(let path):
-            "no store at \(path): run `marquee demo --db \(path)` to create one, or check the path"
+            "no store at \(path); check the path, or create a store there"
         case .notAMarqueeStore(let path):
-            "\(path) is not a Marquee store; it was left untouched. Choose another --db path"
+            "\(path) is not a Marquee store; it was left untouched"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer Marquee (schema \(unknown.joined(separator: ", "))); it was left untouched. Upgrade marquee to open it"
         case .needsUpgrade(let path):
-            "\(path) uses an older schema; open it once without --read-only to upgrade it"
+            "\(path) uses an older schema; a process that may write to it upgrades it when it opens the store"
         case .corrupt(let path, let detail):
             "\(path) is damaged (\(detail)); it was left untouched. Restore it from a backup or start a new store"
         case .readOnly(let path):
-            "\(path) cannot be written (read-only file or folder); fix its permissions or use --read-only to watch it"
+            "\(path) cannot be written (read-only file or folder); fix its permissions"
         case .busy(let path):
             "store busy: another process held \(path)'s write lock past the deadline, so nothing was written; try again, or find the process holding it"
         case .full(let path):
             "\(path) cannot grow: the disk or the store's size limit is full; free space and try again. Nothing was written"
         case .inUse(let path):
-            "\(path) is open in another Marquee process (a console, a simulator); it was left untouched. Quit that process first, or choose another --db path"
+            "\(path) is open in another Marquee process (a console, a simulator); it was left untouched. Quit that process first"
         case .filesChanged(let path, let detail):
-            "\(path) changed under this process (\(detail)); stopped so that nothing more is written into a file that is gone. Check the store with `marquee replay --db \(path) --verify` and start again"
+            "\(path) changed under this process (\(detail)); stopped so that nothing more is written into a file that is gone. Verify its read models against the log and start again"
         case .readModelsReplaced:
             "a rebuild swapped new read models in while this process was committing; nothing was written, and it reloads them and commits again"
         case .storage(let detail):

@@ -39,9 +39,9 @@ extension Marquee {
         }
 
         func run() async throws {
-            guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+            guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
             if let generate, let db {
-                Self.generate(generate, at: db, catalog: catalog)
+                try Self.generate(generate, at: db, catalog: catalog)
                 return
             }
             if probeConsole, let db {
@@ -56,9 +56,9 @@ extension Marquee {
                 return
             }
             if let db, !FileManager.default.fileExists(atPath: db) {
-                fail("no store at \(db): make one with `marquee bench --generate 1000000 --db \(db)`, or drop --db to have bench build one")
+                throw failure("no store at \(db): make one with `marquee bench --generate 1000000 --db \(db)`, or drop --db to have bench build one")
             }
-            let theme = loadTheme("default")
+            let theme = try loadTheme("default")
             let rows: [BenchRow]
             let bar = ProgressReporter(label: "bench")
             do {
@@ -68,7 +68,7 @@ extension Marquee {
                 bar.finish()
             } catch {
                 bar.finish()
-                fail("the benchmark could not run: \(error)")
+                throw failure("the benchmark could not run: \(error)")
             }
             Output.exact(json ? Self.json(rows) : Self.table(rows))
         }
@@ -81,7 +81,7 @@ extension Marquee {
         }
 
         /// `--generate N --db PATH`: builds the store and says what it holds.
-        static func generate(_ count: Int, at path: String, catalog: DemoCatalog) {
+        static func generate(_ count: Int, at path: String, catalog: DemoCatalog) throws {
             let bar = ProgressReporter(label: "generating")
             let started = Date()
             do {
@@ -92,7 +92,7 @@ extension Marquee {
                 Output.say("\(path): \(report.events) events, \(report.shows) shows, \(report.reservations) reservations, read models built, in \(String(format: "%.1f", report.seconds)) s")
             } catch {
                 bar.finish()
-                fail("cannot generate the store: \(error)")
+                throw failure("cannot generate the store: \(error)")
             }
         }
 

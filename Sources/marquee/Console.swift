@@ -17,7 +17,7 @@ extension Marquee {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let theme = loadTheme(store.theme)
+            let theme = try loadTheme(store.theme)
             try requireTerminal()
             let events: SQLiteEventStore
             let clock: StoreClock
@@ -25,37 +25,37 @@ extension Marquee {
                 events = try SQLiteEventStore(path: store.db, readOnly: store.readOnly, create: false)
                 clock = try StoreClock.attach(events, speed: nil, record: !store.readOnly)
             } catch let error as EventStoreError {
-                fail(error.description)
+                throw failure(error)
             } catch let error as StoreClockError {
-                fail(error.description)
+                throw failure(error)
             }
-            let logger = startLogging(store: store)
+            let logger = try startLogging(store: store)
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly, leavingHistory: true)
             logBusNotices(runtime, logger)
-            do { try runtime.start(startingSaga: false) } catch { fail("cannot start: \(error)") }
+            do { try runtime.start(startingSaga: false) } catch { throw failure("cannot start: \(error)") }
             logger.info("console attached to \(store.db) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
-            await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
+            try await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
             runtime.shutdown()
             logger.info("console closed")
         }
     }
 }
 
-/// Loads a console theme or exits 2 naming the problem (before anything else starts).
-func loadTheme(_ nameOrPath: String) -> Theme {
-    guard let folder = ConsoleTheme.folder() else { fail("cannot find the Themes/ folder; run marquee from the repository") }
-    do { return try ConsoleTheme.load(nameOrPath, folder: folder) } catch { fail(error.description) }
+/// Loads a console theme or throws exit 2 naming the problem (before anything else starts).
+func loadTheme(_ nameOrPath: String) throws -> Theme {
+    guard let folder = ConsoleTheme.folder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
+    do { return try ConsoleTheme.load(nameOrPath, folder: folder) } catch { throw failure(error) }
 }
 
 /// Runs the console in the real terminal until the operator quits (or SIGINT/SIGTERM, or the
 /// terminal goes away); the terminal is restored in every case.
-func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool) async {
+func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool) async throws {
     let terminal = CursesTerminal(theme: theme)
     let app = ConsoleApp(runtime: runtime, display: terminal, operatorName: operatorName, readOnly: readOnly)
     do {
         try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
     } catch {
-        fail(error.description)
+        throw failure(error)
     }
     let signals = SignalWatcher { app.finish() }
     await app.run()

@@ -26,30 +26,30 @@ extension Marquee {
         }
 
         func run() async throws {
-            let theme = loadTheme(store.theme)
+            let theme = try loadTheme(store.theme)
             // Bad names are reported before anything else, with the ones that exist.
-            guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+            guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
             do {
                 _ = try catalog.scenario(scenario)
                 if let venue { _ = try catalog.venue(venue) }
             } catch {
-                fail(error.description)
+                throw failure(error)
             }
             if store.readOnly {
-                fail("the demo's simulated buyers write to the store, and --read-only forbids writes; to watch a store without writing, use `marquee console --read-only`")
+                throw failure("the demo's simulated buyers write to the store, and --read-only forbids writes; to watch a store without writing, use `marquee console --read-only`")
             }
             // A store in use is refused before anything else; it is deleted only once the
             // console can start, so a failed start never costs the old store.
-            if fresh { removeStore(dryRun: true) }
+            if fresh { try removeStore(dryRun: true) }
             try requireTerminal()
-            if fresh { removeStore() }
+            if fresh { try removeStore() }
             let exists = FileManager.default.fileExists(atPath: store.db)
-            let logger = startLogging(store: store)
+            let logger = try startLogging(store: store)
             let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue)
             logBusNotices(session.runtime, logger)
             logger.info("demo on \(store.db): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()
-            await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false)
+            try await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false)
             await session.buyers.stopAndWait()
             session.runtime.shutdown()
             let summary = session.buyers.summary
@@ -58,11 +58,11 @@ extension Marquee {
 
         /// Deletes the demo store, but only if it is a Marquee store (never someone's other file)
         /// that no other process has open.
-        private func removeStore(dryRun: Bool = false) {
+        private func removeStore(dryRun: Bool = false) throws {
             do {
                 try SQLiteEventStore.remove(path: store.db, dryRun: dryRun)
             } catch {
-                fail("--fresh would delete \(store.db), but: \(error.description)")
+                throw failure("--fresh would delete \(store.db), but: \(error.description)")
             }
         }
     }

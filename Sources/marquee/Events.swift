@@ -28,11 +28,11 @@ extension Marquee {
         static let knownTypes = Set(DomainEvent.payloadTypes.map { DomainEvent.typeName(of: $0) })
 
         func run() async throws {
-            let events = store.openForReading()
+            let events = try store.openForReading()
             var after = max(from, 1) - 1
             while true {
                 let batch: [RecordedEvent]
-                do { batch = try events.readAll(after: after, limit: 1000) } catch { fail(error.description) }
+                do { batch = try events.readAll(after: after, limit: 1000) } catch { throw failure(error) }
                 var text = ""
                 for event in batch where matches(event) { text += (json ? Self.json(event) : Self.line(event)) + "\n" }
                 // Unbuffered, so a follower (`| grep`, a test) sees each event as it arrives.

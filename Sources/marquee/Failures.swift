@@ -20,7 +20,7 @@ extension Marquee {
 
             func run() async throws {
                 let records: [FailureRecord]
-                do { records = try store.openForReading().failures(includeResolved: all) } catch { fail(error.description) }
+                do { records = try store.openForReading().failures(includeResolved: all) } catch { throw failure(error) }
                 if records.isEmpty { Output.say(all ? "no failures recorded" : "no open failures") }
                 for f in records {
                     let resolved = f.resolvedAt.map { " — \(f.resolution ?? "resolved") at \(Timestamp.string($0))" } ?? ""
@@ -35,10 +35,10 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting(refusal: Failures.readOnlyRefusal)
+                let events = try store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
-                let now = storeNow(events)
-                do { try events.resolveFailure(id: id, resolution: "retried", at: now) } catch { fail(error.description) }
+                let now = try storeNow(events)
+                do { try events.resolveFailure(id: id, resolution: "retried", at: now) } catch { throw failure(error) }
                 Output.say("retrying \(record.subscriber) at #\(record.position)")
             }
         }
@@ -49,25 +49,25 @@ extension Marquee {
             @Argument(help: "The failure's id, from `marquee failures`.") var id: Int64
 
             func run() async throws {
-                let events = store.openExisting(refusal: Failures.readOnlyRefusal)
+                let events = try store.openExisting(refusal: Failures.readOnlyRefusal)
                 let record = try openRecord(events, id)
-                let now = storeNow(events)
-                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: now) } catch { fail(error.description) }
+                let now = try storeNow(events)
+                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: now) } catch { throw failure(error) }
                 Output.say("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
             }
         }
     }
 }
 
-/// Now on the store's clock (every writer records the store's time), or exit 2.
-private func storeNow(_ store: SQLiteEventStore) -> Date {
-    do { return try StoreClock.attach(store, speed: nil).clock.now() } catch { fail(error.description) }
+/// Now on the store's clock (every writer records the store's time), or exit 2 (thrown).
+private func storeNow(_ store: SQLiteEventStore) throws -> Date {
+    do { return try StoreClock.attach(store, speed: nil).clock.now() } catch { throw failure(error) }
 }
 
 /// The open failure with this id, or exit 1 naming the open ones.
 private func openRecord(_ store: SQLiteEventStore, _ id: Int64) throws -> FailureRecord {
     let open: [FailureRecord]
-    do { open = try store.failures(includeResolved: false) } catch { fail(error.description) }
+    do { open = try store.failures(includeResolved: false) } catch { throw failure(error) }
     guard let record = open.first(where: { $0.id == id }) else {
         let ids = open.map { String($0.id) }
         Output.complain("no open failure \(id); \(ids.isEmpty ? "there are no open failures" : "open failures: \(ids.joined(separator: ", "))")")

@@ -107,19 +107,19 @@ enum LogPathError: Error, CustomStringConvertible {
 }
 
 /// Sends every logger to `path` (default: the store's path with `.log`), once per process.
-func startLogging(store: StoreOptions) -> Logger {
+func startLogging(store: StoreOptions) throws -> Logger {
     let path = store.log ?? (store.db.hasSuffix(".sqlite") ? String(store.db.dropLast(7)) + ".log" : store.db + ".log")
     let folder = (path as NSString).deletingLastPathComponent
     var isDirectory: ObjCBool = false
     if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-        fail("cannot write the log \(path): its folder does not exist; pass --log PATH")
+        throw failure("cannot write the log \(path): its folder does not exist; pass --log PATH")
     }
     let file: FileLog
     do {
         try LogPathError.check(log: path, store: store.db)
         file = try FileLog(path: path)
     } catch {
-        fail(error.description)
+        throw failure(error)
     }
     LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: file) }
     return Logger(label: "marquee")

@@ -18,10 +18,10 @@ extension Marquee {
         @Flag(help: "Print JSON on standard output.") var json = false
 
         func run() async throws {
-            let events = store.openForReading()
+            let events = try store.openForReading()
             while true {
                 let report: MonitorReport
-                do { report = try MonitorReport.make(store: events, now: Date()) } catch { fail(error.description) }
+                do { report = try MonitorReport.make(store: events, now: Date()) } catch { throw failure(error) }
                 let text = json ? Self.json(report) : render(report)
                 if watch && !json && isatty(STDOUT_FILENO) == 1 {
                     Output.raw("\u{1B}[H\u{1B}[2J" + Output.readable(text) + "\n")

@@ -16,11 +16,11 @@ extension Marquee {
         @Option(help: "Wall-clock seconds to wait for the payment to settle.") var wait: Double = 15
 
         func run() async throws {
-            guard !store.readOnly else { fail("taking payment writes to the store, and --read-only forbids writes; drop --read-only") }
+            guard !store.readOnly else { throw failure("taking payment writes to the store, and --read-only forbids writes; drop --read-only") }
             let id = ReservationID(reservation)
-            let (events, clock) = store.openWithClock()
+            let (events, clock) = try store.openWithClock()
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed)
-            do { try runtime.start() } catch { fail("cannot start: \(error)") }
+            do { try runtime.start() } catch { throw failure("cannot start: \(error)") }
             defer { runtime.shutdown() }
             do throws(BoxOfficeError) {
                 _ = try await runtime.box.execute(.requestPayment(id, method: .boxOffice), CommandContext(actor: store.actor))

@@ -36,14 +36,14 @@ extension Marquee {
 
         func run() async throws {
             let mode: Rebuild.Mode = verify ? .verify : dryRun ? .dryRun : .write
-            let events = mode == .write ? store.openExisting() : store.openForReading()
+            let events = mode == .write ? try store.openExisting() : try store.openForReading()
             let bar = ProgressReporter(label: mode == .write ? "rebuilding" : "checking")
             let reports: [Rebuild.Report]
             do {
                 reports = try Rebuild.run(storage: events, names: projection.map { [$0] }, from: from, mode: mode) { bar.update($0) }
             } catch {
                 bar.finish()
-                fail("\(error)")
+                throw failure("\(error)")
             }
             bar.finish()
             if let restored = reports.first?.restoredThrough {

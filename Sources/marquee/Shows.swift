@@ -16,7 +16,7 @@ extension Marquee {
         @Flag(help: "Print JSON on standard output.") var json = false
 
         func run() async throws {
-            let models = store.currentReadModels().models
+            let models = try store.currentReadModels().models
             var objects: [String] = []
             for show in models.shows.all {
                 let totals = models.seats.totals(show.id)
@@ -47,7 +47,7 @@ extension Marquee {
         @Flag(help: "Print JSON on standard output.") var json = false
 
         func run() async throws {
-            let (models, clock) = store.currentReadModels()
+            let (models, clock) = try store.currentReadModels()
             let now = clock.clock.now()
             let holds = models.holds.byExpiry(show: show.map { ShowID($0) })
             if json {

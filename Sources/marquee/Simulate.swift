@@ -27,7 +27,7 @@ extension Marquee {
         }
 
         func run() async throws {
-            let logger = startLogging(store: store)
+            let logger = try startLogging(store: store)
             let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed, venue: venue)
             logBusNotices(session.runtime, logger)
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
@@ -50,7 +50,7 @@ extension Marquee {
                 """)
             if summary.storeErrors > 0 {
                 logger.error("simulate: \(summary.storeErrors) commands failed on store errors: \(summary.lastStoreError ?? "")")
-                fail("\(summary.storeErrors) of \(summary.commands) commands failed because the store could not take them: \(summary.lastStoreError ?? "store error")")
+                throw failure("\(summary.storeErrors) of \(summary.commands) commands failed because the store could not take them: \(summary.lastStoreError ?? "store error")")
             }
         }
     }
@@ -65,14 +65,14 @@ struct Session {
     let catalog: DemoCatalog
 
     static func open(_ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil, feedLimit: Int = 500) async throws -> Session {
-        guard !options.readOnly else { fail("simulated buyers write to the store; drop --read-only") }
-        guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+        guard !options.readOnly else { throw failure("simulated buyers write to the store; drop --read-only") }
+        guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
         let scenario: Scenario
         do {
             scenario = try catalog.scenario(name)
             if let venue { _ = try catalog.venue(venue) }
         } catch {
-            fail(error.description)
+            throw failure(error)
         }
         let store: SQLiteEventStore
         let clock: StoreClock
@@ -80,9 +80,9 @@ struct Session {
             store = try SQLiteEventStore(path: options.db)
             clock = try StoreClock.attach(store, speed: speed)
         } catch let error as EventStoreError {
-            fail(error.description)
+            throw failure(error)
         } catch let error as StoreClockError {
-            fail(error.description)
+            throw failure(error)
         }
         let runtime = Runtime(
             store: store, clock: clock.clock, speed: clock.speed,
@@ -94,7 +94,7 @@ struct Session {
             try await DemoSeeder.seed(catalog, into: runtime.box, venueOverride: venue)
         } catch {
             runtime.shutdown()
-            fail("cannot start: \(error)")
+            throw failure("cannot start: \(error)")
         }
         let buyers = BuyerSimulator(runtime: runtime, scenario: scenario, seed: seed)
         buyers.begin()

@@ -55,46 +55,46 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store for a write command, on the store's clock (so a hold written from a
-    /// script expires when a console on a ×10 store expects it), or exits 2 saying why it cannot.
+    /// script expires when a console on a ×10 store expects it), or throws exit 2 saying why it cannot.
     func openForWriting() throws -> BoxOffice {
         guard !readOnly else {
-            fail("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
+            throw failure("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
         }
-        let (store, clock) = openWithClock()
+        let (store, clock) = try openWithClock()
         return BoxOffice(store: store, clock: clock.clock)
     }
 
-    /// Opens an existing store for writing, with the clock every process on it shares, or exits 2.
-    func openWithClock() -> (SQLiteEventStore, StoreClock) {
+    /// Opens an existing store for writing, with the clock every process on it shares, or throws exit 2.
+    func openWithClock() throws -> (SQLiteEventStore, StoreClock) {
         do {
             let store = try SQLiteEventStore(path: db, create: false)
             return (store, try StoreClock.attach(store, speed: nil))
         } catch let error as EventStoreError {
-            fail(error.description)
+            throw failure(error)
         } catch let error as StoreClockError {
-            fail(error.description)
+            throw failure(error)
         } catch {
-            fail(String(describing: error))
+            throw failure(String(describing: error))
         }
     }
 
-    /// Opens an existing store for reading only, or exits 2 saying why it cannot.
-    func openForReading() -> SQLiteEventStore {
+    /// Opens an existing store for reading only, or throws exit 2 saying why it cannot.
+    func openForReading() throws -> SQLiteEventStore {
         do {
             return try SQLiteEventStore(path: db, readOnly: true)
         } catch {
-            fail(error.description)
+            throw failure(error)
         }
     }
 
-    /// Opens an existing store for a command that maintains it (replay, failures), or exits 2;
+    /// Opens an existing store for a command that maintains it (replay, failures), or throws exit 2;
     /// `refusal` says what the command would write and how to do without.
-    func openExisting(refusal: String = "this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only") -> SQLiteEventStore {
-        guard !readOnly else { fail(refusal) }
+    func openExisting(refusal: String = "this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only") throws -> SQLiteEventStore {
+        guard !readOnly else { throw failure(refusal) }
         do {
             return try SQLiteEventStore(path: db, create: false)
         } catch {
-            fail(error.description)
+            throw failure(error)
         }
     }
 
@@ -120,11 +120,16 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Prints `message` to standard error and exits 2 (bad invocation or environment).
-func fail(_ message: String) -> Never {
+/// Prints `message` to standard error and gives the exit code of a bad invocation or
+/// environment (2) for the caller to throw: subcommands end by throwing, never by calling
+/// `exit`, so that one can run inside a test process.
+func failure(_ message: String) -> ExitCode {
     Output.complain(message)
-    exit(2)
+    return ExitCode(2)
 }
+
+/// The same for an error, worded for the command line (`Advice.words`).
+func failure(_ error: any Error) -> ExitCode { failure(Advice.words(error)) }
 
 /// Splits `Stalls-A-12,Stalls-A-13` into seat ids.
 func parseSeats(_ list: String) -> [SeatID] {

@@ -15,10 +15,10 @@ extension Marquee {
         @Option(help: ArgumentHelp("Load this theme and report problems, without opening the terminal.", valueName: "name|path")) var check: String?
 
         func run() async throws {
-            guard let folder = ConsoleTheme.folder() else { fail("cannot find the Themes/ folder; run marquee from the repository") }
+            guard let folder = ConsoleTheme.folder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
             let names = ThemeLoader.available(in: folder)
             if let check {
-                do { _ = try ConsoleTheme.load(check, folder: folder) } catch { fail(error.description) }
+                do { _ = try ConsoleTheme.load(check, folder: folder) } catch { throw failure(error) }
                 Output.say("\(check): ok")
                 return
             }
@@ -26,7 +26,7 @@ extension Marquee {
                 for name in names { Output.say(name) }
                 return
             }
-            do { _ = try ConsoleTheme.load(preview, folder: folder) } catch { fail(error.description) }
+            do { _ = try ConsoleTheme.load(preview, folder: folder) } catch { throw failure(error) }
             try requireTerminal()
             try await ThemePreviewSession(folder: folder, names: names, first: preview).run()
         }
@@ -38,13 +38,13 @@ extension Marquee {
 func requireTerminal() throws {
     let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
     if isatty(STDOUT_FILENO) != 1 || isatty(STDIN_FILENO) != 1 {
-        fail("standard output is not a terminal; for a plain log use `marquee events --follow`, for figures `marquee monitor`")
+        throw failure("standard output is not a terminal; for a plain log use `marquee events --follow`, for figures `marquee monitor`")
     }
     if term.isEmpty || term == "dumb" {
-        fail("TERM is \(term.isEmpty ? "unset" : "dumb"), so the screen cannot be drawn; set TERM (e.g. xterm-256color) or use `marquee events --follow`")
+        throw failure("TERM is \(term.isEmpty ? "unset" : "dumb"), so the screen cannot be drawn; set TERM (e.g. xterm-256color) or use `marquee events --follow`")
     }
     if !CursesTerminal.knows(term: term) {
-        fail("this machine has no terminfo entry for TERM=\(term), so the screen cannot be drawn; set TERM to one it knows (e.g. TERM=xterm-256color), install that terminal's terminfo, or use `marquee events --follow`")
+        throw failure("this machine has no terminfo entry for TERM=\(term), so the screen cannot be drawn; set TERM to one it knows (e.g. TERM=xterm-256color), install that terminal's terminfo, or use `marquee events --follow`")
     }
 }
 

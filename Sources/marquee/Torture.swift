@@ -20,12 +20,12 @@ private func marqueeExecutable() -> String {
     Bundle.main.executablePath ?? CommandLine.arguments[0]
 }
 
-/// A new store at `path`, or exit 2 when something is already there.
-private func newStore(_ path: String) -> SQLiteEventStore {
+/// A new store at `path`, or exit 2 (thrown) when something is already there.
+private func newStore(_ path: String) throws -> SQLiteEventStore {
     guard !FileManager.default.fileExists(atPath: path) else {
-        fail("\(path) already exists; torture builds a new store: choose a new path or remove that file")
+        throw failure("\(path) already exists; torture builds a new store: choose a new path or remove that file")
     }
-    do { return try SQLiteEventStore(path: path) } catch { fail(error.description) }
+    do { return try SQLiteEventStore(path: path) } catch { throw failure(error) }
 }
 
 private func report(_ violations: [String], _ label: String) -> Bool {
@@ -68,14 +68,14 @@ extension Marquee.Torture {
         }
 
         func run() async throws {
-            let store = newStore(db)
+            let store = try newStore(db)
             let started = Date()
             do {
                 let box = BoxOffice(store: store)
                 try await TortureWorkers.prepareRace(box, seats: seats)
                 box.close()
             } catch {
-                fail("cannot create the race show: \(error)")
+                throw failure("cannot create the race show: \(error)")
             }
             Output.say("R1 race: \(processes) processes × \(attempts) attempts on one \(seats)-seat show (\(db))")
             let workers = try (0..<processes).map { index in
@@ -114,7 +114,7 @@ extension Marquee.Torture {
                 ok = report(try LogAudit.duplicates(in: store), "no step recorded twice") && ok
                 ok = report(try LogAudit.readModels(in: store), "read models equal a rebuild") && ok
             } catch {
-                fail("cannot check the store: \(error)")
+                throw failure("cannot check the store: \(error)")
             }
             if !ok { throw ExitCode(1) }
         }
@@ -143,10 +143,10 @@ extension Marquee.Torture {
         }
 
         func run() async throws {
-            let store = newStore(db)
-            do { _ = try StoreClock.attach(store, speed: 60) } catch { fail(error.description) }
+            let store = try newStore(db)
+            do { _ = try StoreClock.attach(store, speed: 60) } catch { throw failure(error) }
             // The workers seed the demo shows: say now, not in every worker, if they cannot.
-            guard DemoCatalog.locate() != nil else { fail(DemoError.missingFolder.description) }
+            guard DemoCatalog.locate() != nil else { throw failure(DemoError.missingFolder) }
             let acknowledgements = db + ".acks"
             try? FileManager.default.removeItem(atPath: acknowledgements)
             Output.say("R2 crash: \(kills) kills -9 at random instants up to \(maxDelay) ms (\(db))")
@@ -186,7 +186,7 @@ extension Marquee.Torture {
                 ok = report(try LogAudit.readModels(in: store), "every read model and the saga ledger equal a full rebuild") && ok
                 ok = report(try LogAudit.stuckSubscribers(in: store), "no subscriber stuck: all at the head, no open failures") && ok
             } catch {
-                fail("cannot check the store: \(error)")
+                throw failure("cannot check the store: \(error)")
             }
             if !ok { throw ExitCode(1) }
         }
@@ -209,11 +209,11 @@ extension Marquee.Torture {
 
         func run() async throws {
             let store: SQLiteEventStore
-            do { store = try SQLiteEventStore(path: db, create: false) } catch { fail(error.description) }
+            do { store = try SQLiteEventStore(path: db, create: false) } catch { throw failure(error) }
             var options = BoxOffice.Options()
             options.holdDuration = 1
             let runtime = Runtime(store: store, clock: SystemClock(), gateway: SimulatedGateway(seed: seed, failureRate: 0.1, latency: 0...0.05), options: options)
-            do { try runtime.start() } catch { fail("cannot start: \(error)") }
+            do { try runtime.start() } catch { throw failure("cannot start: \(error)") }
             let summary = await TortureWorkers.race(runtime: runtime, attempts: attempts, seats: seats, seed: seed)
             runtime.shutdown()
             let encoder = JSONEncoder()
@@ -229,16 +229,16 @@ extension Marquee.Torture {
         @Option var run: Int
 
         func run() async throws {
-            guard let catalog = DemoCatalog.locate() else { fail(DemoError.missingFolder.description) }
+            guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
             let store: SQLiteEventStore
             let clock: StoreClock
             do {
                 store = try SQLiteEventStore(path: db, create: false)
                 clock = try StoreClock.attach(store, speed: nil)
             } catch let error as EventStoreError {
-                fail(error.description)
+                throw failure(error)
             } catch let error as StoreClockError {
-                fail(error.description)
+                throw failure(error)
             }
             let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed, gateway: SimulatedGateway(seed: UInt64(run), failureRate: 0.1, latency: 0.5...3))
             do {
@@ -248,7 +248,7 @@ extension Marquee.Torture {
                 try await TortureWorkers.openShow(ShowID("crash-hall-\(run)"), venue: TortureWorkers.hall(seats: 500), runtime.box)
                 try await TortureWorkers.crash(runtime: runtime, run: run, acknowledgements: acks)
             } catch {
-                fail("\(error)")
+                throw failure("\(error)")
             }
             runtime.shutdown()
         }

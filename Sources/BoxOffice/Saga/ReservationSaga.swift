@@ -137,6 +137,12 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
 
     public var outcomes: (appended: Int, duplicate: Int, refused: Int, failed: Int) { counts.withLock { $0 } }
 
+    /// Whether a step is due by `now` or still with the writer: what a stop waits for.
+    func hasWorkDue(at now: Date) -> Bool {
+        if inFlight.withLock({ $0 }) > 0 { return true }
+        return pending.nextDue.map { $0 <= now } ?? false
+    }
+
     private func takeDue(limit: Int = .max) -> [SagaStep] {
         rearmIfNeeded()
         let now = clock.now()
