@@ -21,8 +21,11 @@ let package = Package(
         .target(name: "Faults"),
         // The append-only log in SQLite; stores envelopes and knows no domain type.
         .target(name: "EventStore", dependencies: ["Faults", .product(name: "GRDB", package: "GRDB.swift")]),
+        // What the console is handed: the read models' rows and snapshots, as values. Knows no
+        // store and no engine (the persistent map under each snapshot is swift-collections').
+        .target(name: "ConsoleClient", dependencies: ["Ticketing", .product(name: "HashTreeCollections", package: "swift-collections")]),
         // The application layer: command handling, codecs, clocks and identifiers.
-        .target(name: "BoxOffice", dependencies: ["Ticketing", "EventStore", "Faults", .product(name: "HashTreeCollections", package: "swift-collections")]),
+        .target(name: "BoxOffice", dependencies: ["Ticketing", "ConsoleClient", "EventStore", "Faults", .product(name: "HashTreeCollections", package: "swift-collections")]),
         // Checking a log for what must never happen (double bookings, early expiries, unaccountable
         // events) and the torture workers that try to make it happen: tests and `marquee torture`.
         .target(name: "Reliability", dependencies: ["Ticketing", "EventStore", "BoxOffice"]),
@@ -33,21 +36,21 @@ let package = Package(
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI", "Faults"]),
         // The operator console: theme defaults, screens, the reducer and its keymap.
-        .target(name: "Console", dependencies: ["Ticketing", "EventStore", "BoxOffice", "TerminalUI"]),
+        .target(name: "Console", dependencies: ["Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "TerminalUI"]),
         // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
         .target(name: "CProcess"),
         // A pseudo-terminal pair for driving the curses backend without a terminal (bench P5, tests).
         .target(name: "CPty"),
         // `marquee bench`: speed, latency and bytes, each against a baseline measured in the same run.
         .target(name: "Bench", dependencies: [
-            "Ticketing", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CPty",
+            "Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CPty",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Wiring only: one file per subcommand.
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Ticketing", "EventStore", "BoxOffice", "Reliability", "TerminalUI", "CursesTerminal", "Console", "Bench",
+                "Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "Reliability", "TerminalUI", "CursesTerminal", "Console", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,15 +58,15 @@ let package = Package(
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal", "CPty"]),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Console", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
+            "Console", "ConsoleClient", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
             .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
         // Replays the fuzz targets' seeds and past findings through the checks Scripts/fuzz builds.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
-            "Console", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
+            "Console", "ConsoleClient", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
         ], exclude: ["Findings"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],

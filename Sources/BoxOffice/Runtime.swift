@@ -1,3 +1,4 @@
+import ConsoleClient
 import EventStore
 import Foundation
 import Synchronization

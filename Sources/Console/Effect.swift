@@ -1,4 +1,5 @@
 import BoxOffice
+import ConsoleClient
 import Foundation
 import EventStore
 import TerminalUI

@@ -1,4 +1,5 @@
 import BoxOffice
+import ConsoleClient
 import Foundation
 import TerminalUI
 import Ticketing

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BoxOffice
+import ConsoleClient
 import TerminalUI
 import EventStore
 import Foundation

@@ -1,4 +1,5 @@
 import BoxOffice
+import ConsoleClient
 import EventStore
 import Foundation
 

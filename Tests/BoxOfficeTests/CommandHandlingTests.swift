@@ -1,4 +1,5 @@
 @testable import BoxOffice
+import ConsoleClient
 import EventStore
 import Foundation
 import Synchronization

@@ -1,5 +1,6 @@
 import BoxOffice
 import Console
+import ConsoleClient
 import EventStore
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import ConsoleClient
 import Foundation
 import Synchronization
 import Ticketing

@@ -1,3 +1,4 @@
+import ConsoleClient
 import EventStore
 import Foundation
 import Synchronization
@@ -43,7 +44,7 @@ public final class ProjectionRunner<P: Projection>: EventSubscriber, @unchecked 
         }
         let loaded = try storage.loadRows(of: name, leavingInTable: history)
         var rows = try RowSet<P.Row>.decode(loaded.rows, decoder)
-        rows.history = loaded.history
+        rows.leaveInTable(loaded.history, show: HistoryRows.show(ofKey:))
         return (rows, loaded.checkpoint)
     }
 

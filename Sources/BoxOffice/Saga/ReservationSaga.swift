@@ -1,3 +1,4 @@
+import ConsoleClient
 import EventStore
 import Faults
 import Foundation

@@ -1,4 +1,5 @@
 import BoxOffice
+import ConsoleClient
 import TerminalUI
 import Ticketing
 

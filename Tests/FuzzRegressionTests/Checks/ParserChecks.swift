@@ -3,6 +3,7 @@
 // every input a fuzzer once crashed on. A broken promise traps, which libFuzzer reports.
 import CNCurses
 import Console
+import ConsoleClient
 @testable import CursesTerminal
 @testable import BoxOffice
 @testable import EventStore

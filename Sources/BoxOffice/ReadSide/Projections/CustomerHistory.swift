@@ -1,41 +1,14 @@
+import ConsoleClient
 import EventStore
 import Foundation
 import Ticketing
 
-/// Per customer: purchases, tickets, money spent, shows and favourite section (net of refunds).
-/// Keyed `c:<name>` for customers and `r:<reservation>` for the reservations behind them.
-public struct CustomerHistory: Projection {
-    public struct Customer: Codable, Sendable, Equatable {
-        public var name: String
-        public var purchases = 0
-        public var tickets = 0
-        public var spentMinor: Int64 = 0
-        public var currency = ""
-        public var showTickets: [String: Int] = [:]
-        public var sectionTickets: [String: Int] = [:]
-
-        public var shows: [String] { showTickets.filter { $0.value > 0 }.keys.sorted() }
-        public var favouriteSection: String? {
-            sectionTickets.filter { $0.value > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        }
-    }
-
-    public struct Reservation: Codable, Sendable, Equatable {
-        public var customer: String
-        public var showId: String
-        public var confirmed = false
-    }
-
-    public enum Entry: Codable, Sendable, Equatable {
-        case customer(Customer)
-        case reservation(Reservation)
-    }
-
+/// The fold behind `CustomerHistory`.
+extension CustomerHistory: Projection {
     public var name: String { "customerHistory" }
     /// A row per customer and per paid reservation: it grows with the history, and no screen
     /// draws from it, so it stays in its table.
     public var livesInStore: Bool { true }
-    public init() {}
 
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Entry>) {
         switch event {
@@ -68,19 +41,6 @@ public struct CustomerHistory: Projection {
         customer.showTickets[reservation.showId, default: 0] += sign * seats.count
         for seat in seats { if let section = seat.parts?.section { customer.sectionTickets[section, default: 0] += sign } }
         rows[key] = .customer(customer)
-    }
-}
-
-extension RowSet where Row == CustomerHistory.Entry {
-    public func customer(_ name: String) -> CustomerHistory.Customer? {
-        if case .customer(let customer)? = rows["c:" + name] { return customer }
-        return nil
-    }
-
-    /// The customers who spent most, highest first.
-    public func topSpenders(_ limit: Int) -> [CustomerHistory.Customer] {
-        let customers: [CustomerHistory.Customer] = rows.values.compactMap { if case .customer(let c) = $0 { c } else { nil } }
-        return Array(customers.filter { $0.spentMinor > 0 }.sorted { ($0.spentMinor, $1.name) > ($1.spentMinor, $0.name) }.prefix(limit))
     }
 }
 

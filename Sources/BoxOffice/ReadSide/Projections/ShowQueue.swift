@@ -1,32 +1,11 @@
+import ConsoleClient
 import EventStore
 import Foundation
 import Ticketing
 
-/// Every show with its status and who moved it when; the approval queue is the submitted
-/// ones, oldest first. Keyed by show id.
-public struct ShowQueue: Projection {
-    public struct Show: Codable, Sendable, Equatable {
-        public var id: ShowID
-        public var name: String
-        public var venueId: String
-        public var venueName: String
-        public var startsAt: Date
-        public var capacity: Int
-        public var status: ShowStatus.Stage
-        public var createdBy: String
-        public var createdAt: Date
-        public var submittedBy: String?
-        public var submittedAt: Date?
-        public var approvedBy: String?
-        public var approvedAt: Date?
-        public var rejectedBy: String?
-        public var rejectedAt: Date?
-        public var rejectionReason: String?
-        public var updatedAt: Date
-    }
-
+/// The fold behind `ShowQueue`.
+extension ShowQueue: Projection {
     public var name: String { "showQueue" }
-    public init() {}
 
     public func apply(_ event: DomainEvent, _ recorded: RecordedEvent, to rows: inout RowSet<Show>) {
         if case .showCreated(let e) = event {
@@ -68,19 +47,6 @@ public struct ShowQueue: Projection {
         default: break
         }
         rows[showID.rawValue] = show
-    }
-}
-
-extension RowSet where Row == ShowQueue.Show {
-    /// Shows waiting for approval, oldest submission first.
-    public var approvalQueue: [ShowQueue.Show] {
-        rows.values.filter { $0.status == .submitted }
-            .sorted { ($0.submittedAt ?? $0.createdAt, $0.id) < ($1.submittedAt ?? $1.createdAt, $1.id) }
-    }
-
-    /// Every show: the approval queue first, then the rest by start time.
-    public var all: [ShowQueue.Show] {
-        approvalQueue + rows.values.filter { $0.status != .submitted }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
     }
 }
 

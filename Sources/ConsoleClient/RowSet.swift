@@ -1,4 +1,3 @@
-import EventStore
 import Foundation
 import HashTreeCollections
 
@@ -10,20 +9,24 @@ import HashTreeCollections
 /// `Dictionary` it copied every row (100,000 holds, 20 times a second, under a rush).
 public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     public private(set) var rows: TreeDictionary<String, Row> = [:]
-    var changed: Set<String> = []
+    package var changed: Set<String> = []
     /// Whether changed keys are recorded (not in a rebuild, which writes every row at the end).
-    var tracksChanges = true
+    package var tracksChanges = true
     /// For a read model kept in its table: reads a row not in memory (and not deleted here).
-    var fetch: (@Sendable (String) -> Row?)?
+    package var fetch: (@Sendable (String) -> Row?)?
     /// Keys of rows left in the table when the model was loaded (history no first frame
     /// draws). They are never read, created or changed here: an event that tries sets
     /// `touchedHistory`, and the runner folds that event into the stored rows at commit.
-    public internal(set) var history: Set<String> = [] {
-        didSet { historyShows = Set(history.map { String(HistoryRows.show(ofKey: $0)) }) }
-    }
+    public private(set) var history: Set<String> = []
     /// The shows whose rows are among `history` (keys are `show` or `show/…`).
     public private(set) var historyShows: Set<String> = []
-    var touchedHistory = false
+    package var touchedHistory = false
+
+    /// Leaves `keys` in the table (see `history`); `show` names the show of a key.
+    package mutating func leaveInTable(_ keys: Set<String>, show: (String) -> Substring) {
+        history = keys
+        historyShows = Set(keys.map { String(show($0)) })
+    }
 
     /// Whether `key` is a row left in the table, noting that an event reached for it. Every
     /// check starts with `history.isEmpty`: a rebuild, which leaves nothing in the table, must
@@ -78,51 +81,5 @@ public struct RowSet<Row: Codable & Sendable & Equatable>: Sendable, Equatable {
     public var values: TreeDictionary<String, Row>.Values { rows.values }
     public var isEmpty: Bool { rows.isEmpty }
 
-    /// The changed rows, encoded, and the keys deleted since the last call; clears the record.
-    mutating func takeChanges(_ encoder: JSONEncoder) throws -> (rows: [String: Data], deleted: Set<String>) {
-        var encoded: [String: Data] = [:]
-        var deleted: Set<String> = []
-        for key in changed {
-            if let row = rows[key] { encoded[key] = try Self.encode(row, encoder) } else { deleted.insert(key) }
-        }
-        changed.removeAll(keepingCapacity: true)
-        return (encoded, deleted)
-    }
-
-    func encodedRows(_ encoder: JSONEncoder) throws -> [String: Data] {
-        var encoded: [String: Data] = [:]
-        encoded.reserveCapacity(rows.count)
-        for (key, row) in rows { encoded[key] = try Self.encode(row, encoder) }
-        return encoded
-    }
-
-    static func decode(_ rows: [String: Data], _ decoder: JSONDecoder) throws -> RowSet {
-        // The conformance is looked up once, not per row (a store opening decodes thousands).
-        let fast = Row.self as? any FastCodingRow.Type
-        return RowSet(try rows.mapValues { try decode($0, decoder, fast: fast) })
-    }
-
-    /// One row: by hand for the rows that have it (`FastCodingRow`), else `Codable`.
-    static func decode(_ data: Data, _ decoder: JSONDecoder) throws -> Row {
-        try decode(data, decoder, fast: Row.self as? any FastCodingRow.Type)
-    }
-
-    private static func decode(_ data: Data, _ decoder: JSONDecoder, fast: (any FastCodingRow.Type)?) throws -> Row {
-        if let fast, let row = fast.fastDecode(data) as? Row { return row }
-        return try decoder.decode(Row.self, from: data)
-    }
-
-    static func encode(_ row: Row, _ encoder: JSONEncoder) throws -> Data {
-        if let fast = row as? any FastCodingRow { return fast.fastEncode() }
-        return try encoder.encode(row)
-    }
-
     public static func == (lhs: RowSet, rhs: RowSet) -> Bool { lhs.rows == rhs.rows }
-}
-
-/// A read-model row with hand-written JSON coding, for rows that are large or many. Decoding
-/// returns nil on anything unexpected (then `Codable` decides); both must give the same row.
-protocol FastCodingRow {
-    static func fastDecode(_ data: Data) -> Self?
-    func fastEncode() -> Data
 }
