@@ -36,7 +36,7 @@ let package = Package(
         // The only code that calls ncurses: a dedicated thread drawing buffer diffs and decoding keys.
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalUI", "Faults"]),
         // The operator console: theme defaults, screens, the reducer and its keymap.
-        .target(name: "Console", dependencies: ["Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "TerminalUI"]),
+        .target(name: "Console", dependencies: ["Ticketing", "TerminalUI", "ConsoleClient"]),
         // Spawning helper processes (tmux) from the end-to-end tests; see its header for why.
         .target(name: "CProcess"),
         // A pseudo-terminal pair for driving the curses backend without a terminal (bench P5, tests).

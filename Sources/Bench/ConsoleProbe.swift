@@ -26,7 +26,7 @@ public enum ConsoleProbe {
         let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed, leavingHistory: true)
         try runtime.start(startingSaga: false)
         let display = MemoryDisplay(width: 200, height: 60)
-        let app = ConsoleApp(runtime: runtime, display: display, operatorName: "bench", readOnly: false)
+        let app = ConsoleApp(client: EngineClient(runtime: runtime), display: display, operatorName: "bench", readOnly: false)
         let loop = Task { await app.run() }
         let firstFrame = await display.waitForFrame(after: 0)
         var latencies: [Double] = []

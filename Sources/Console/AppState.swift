@@ -1,6 +1,4 @@
-import BoxOffice
 import ConsoleClient
-import EventStore
 import Foundation
 import Ticketing
 import TerminalUI
@@ -53,10 +51,10 @@ public struct AppState: Sendable {
     public var models = ReadModels()
     public var head: Int64 = 0
     public var lag: Int64 = 0
-    public var failures: [FailureRecord] = []
+    public var failures: [SubscriberFailure] = []
     public var health = BusHealth()
     /// The bus's recent retries, failures and skips.
-    public var notices: [EventBus.Notice] = []
+    public var notices: [BusNotice] = []
     public var now: Date
     public var timeZone: TimeZone
     public var speed: Double
@@ -195,44 +193,5 @@ public struct AppState: Sendable {
             return (ta.held + ta.sold, a.capacity, b.id) < (tb.held + tb.sold, b.capacity, a.id)
         }
         return (busiest ?? models.shows.all.first).map(\.id)
-    }
-}
-
-/// How the bus is doing, for the header: subscribers stopped at a failure or backing off, and a
-/// store that cannot be read. The console learns it from every bus pass, not only from progress.
-public struct BusHealth: Sendable, Hashable {
-    public var stopped = 0
-    public var retrying = 0
-    public var storeProblem: String?
-    /// One line per subscriber that is backing off (it may have no failure record yet, e.g.
-    /// when the disk is full): name, attempt and error.
-    public var retryingLines: [String] = []
-
-    public init(stopped: Int = 0, retrying: Int = 0, storeProblem: String? = nil, retryingLines: [String] = []) {
-        self.stopped = stopped
-        self.retrying = retrying
-        self.storeProblem = storeProblem
-        self.retryingLines = retryingLines
-    }
-
-    public init(statuses: [EventBus.Status], storeProblem: String?) {
-        for status in statuses {
-            switch status.state {
-            case .running: continue
-            case .retrying(let attempt, _, let error):
-                retrying += 1
-                retryingLines.append("\(status.name) retrying (attempt \(attempt)) at #\(status.checkpoint + 1): \(error)")
-            case .stopped: stopped += 1
-            }
-        }
-        self.storeProblem = storeProblem
-    }
-
-    /// The header's warning, or nil when all is well.
-    var headerText: String? {
-        if storeProblem != nil { return "⚠ STORE UNREADABLE" }
-        if stopped > 0 { return "⚠ \(stopped) STOPPED" }
-        if retrying > 0 { return "⚠ \(retrying) RETRYING" }
-        return nil
     }
 }

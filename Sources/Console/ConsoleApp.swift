@@ -1,6 +1,4 @@
-import BoxOffice
 import ConsoleClient
-import EventStore
 import Foundation
 import Synchronization
 import TerminalUI
@@ -16,17 +14,17 @@ public protocol Display: AnyObject, Sendable {
 /// reducer, carries out its effects asynchronously (the UI never waits on SQLite), and draws
 /// at most ~30 frames a second, only when something changed.
 public final class ConsoleApp: @unchecked Sendable {
-    let runtime: Runtime
+    let client: any ConsoleClient
     let display: any Display
     private let actions = AsyncStream<Action>.makeStream()
     private let dirty = Mutex(true)
     private var state: AppState
     private var drawnOnce = false
 
-    public init(runtime: Runtime, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current) {
-        self.runtime = runtime
+    public init(client: any ConsoleClient, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current) {
+        self.client = client
         self.display = display
-        state = AppState(now: runtime.clock.now(), timeZone: timeZone, speed: runtime.speed, readOnly: readOnly, operatorName: operatorName)
+        state = AppState(now: client.now(), timeZone: timeZone, speed: client.speed, readOnly: readOnly, operatorName: operatorName)
         let size = display.size
         state.width = size.width
         state.height = size.height
@@ -41,21 +39,20 @@ public final class ConsoleApp: @unchecked Sendable {
     /// Runs until the operator quits.
     public func run() async {
         let continuation = actions.continuation
-        let runtime = self.runtime
+        let client = self.client
         let publish: @Sendable () -> Void = {
-            let bus = runtime.bus
-            let statuses = bus.statuses
+            let snapshot = client.snapshot()
             continuation.yield(.modelsUpdated(
-                runtime.read.snapshot(), head: bus.headPosition, lag: statuses.map(\.lag).max() ?? 0, failures: bus.failures,
-                notices: bus.notices, health: BusHealth(statuses: statuses, storeProblem: bus.storeProblem)
+                snapshot.models, head: snapshot.head, lag: snapshot.lag, failures: snapshot.failures, notices: snapshot.notices,
+                health: snapshot.health
             ))
         }
-        runtime.bus.onAdvance(publish)
+        client.onChange(publish)
         publish()
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(33))
-                continuation.yield(.tick(runtime.clock.now()))
+                continuation.yield(.tick(client.now()))
             }
         }
         defer { ticker.cancel() }
@@ -87,74 +84,39 @@ public final class ConsoleApp: @unchecked Sendable {
         ConsoleView(state: state).render(in: frame.area, into: &frame)
         display.present(frame)
         // The operator sees the store first; holds that fell due meanwhile expire just after.
-        if !drawnOnce { runtime.startSaga() }
+        if !drawnOnce { client.firstFrameShown() }
         drawnOnce = true
     }
 
-    private var context: CommandContext { CommandContext(actor: state.operatorName) }
-
+    /// Runs an effect on the client, off the loop; its outcome comes back as an action.
     private func perform(_ effect: Effect) {
-        let box = runtime.box
-        let context = self.context
+        let client = self.client
+        let actor = state.operatorName
         let continuation = actions.continuation
-        let zone = state.timeZone
-        func report(_ work: @escaping @Sendable () async throws(BoxOfficeError) -> String) {
-            Task {
-                do throws(BoxOfficeError) {
-                    continuation.yield(.commandSucceeded(try await work()))
-                } catch {
-                    continuation.yield(.commandFailed(error.description))
-                }
-            }
+        func answer(_ work: @escaping @Sendable () async -> Action) {
+            Task { continuation.yield(await work()) }
         }
         switch effect {
-        case .command(let command, let done):
-            report { () async throws(BoxOfficeError) -> String in try await box.execute(command, context).duplicate ? "already done" : done }
+        case .command(let command, _):
+            answer { .commandFinished(effect, await client.send(.command(command), as: actor)) }
         case .reserve(let show, let seats, let customer):
-            report { () async throws(BoxOfficeError) -> String in Self.held(try await box.reserveSeats(show, seats: seats, customer: customer, context), customer, zone) }
+            answer { .commandFinished(effect, await client.send(.reserve(show, seats: seats, customer: customer), as: actor)) }
         case .best(let show, let quantity, let section, let customer):
-            report { () async throws(BoxOfficeError) -> String in Self.held(try await box.reserveBestAvailable(show, quantity: quantity, section: section, customer: customer, context), customer, zone) }
-        case .retryFailure(let id, let subscriber):
-            try? runtime.store.resolveFailure(id: id, resolution: "retried", at: runtime.clock.now())
-            runtime.bus.retry(subscriber)
-            continuation.yield(.commandSucceeded("retrying \(subscriber)"))
-        case .skipFailure(let id, let subscriber):
-            do {
-                if try !runtime.bus.skip(subscriber) {
-                    let record = try runtime.store.failures(includeResolved: false).first { $0.id == id }
-                    if let record { try runtime.store.skip(subscriber: subscriber, position: record.position, failureId: id, at: runtime.clock.now()) }
-                }
-                continuation.yield(.commandSucceeded("\(subscriber) skipped the failed event"))
-            } catch {
-                continuation.yield(.commandFailed("\(error)"))
-            }
+            answer { .commandFinished(effect, await client.send(.best(show, quantity: quantity, section: section, customer: customer), as: actor)) }
+        case .retryFailure(let id, _):
+            answer { .failureResolved(.retry, await client.resolve(failure: id, by: .retry)) }
+        case .skipFailure(let id, _):
+            answer { .failureResolved(.skip, await client.resolve(failure: id, by: .skip)) }
         case .seatHistory(let show, let seat):
-            let store = runtime.store
-            Task.detached { continuation.yield(Self.history(of: seat, show: show, store: store, zone: zone)) }
+            answer { .seatHistoryLoaded(seat, await client.seatHistory(seat, of: show)) }
         case .eventDetails(let position):
-            let store = runtime.store
-            Task.detached { continuation.yield(Self.details(of: position, store: store, zone: zone)) }
+            answer { .eventLoaded(position: position, await client.eventDetails(at: position)) }
         case .loadSeatMap(let show):
-            let store = runtime.store
-            Task.detached { continuation.yield(.seatMapLoaded(show, Self.seatMap(of: show, store: store))) }
+            answer { .seatMapLoaded(show, await client.seatMap(of: show)) }
         case .loadHistory:
-            let read = runtime.read
-            Task.detached { continuation.yield(.historyLoaded((try? read.history()) ?? HistoryModels())) }
+            answer { .historyLoaded(await client.history()) }
         case .quit:
             break
         }
-    }
-
-    /// A show's seats folded from its inventory stream (empty when it cannot be read).
-    public static func seatMap(of show: ShowID, store: any EventStore) -> [AvailableSeats.Section] {
-        guard let inventory = try? InventoryState.current(of: show, in: store) else { return [] }
-        return AvailableSeats.sections(from: inventory)
-    }
-
-    static func held(_ result: CommandResult, _ customer: String, _ zone: TimeZone) -> String {
-        for case .reservationHeld(let held) in result.events {
-            return "\(held.reservationId) holds \(Format.seats(held.seats, limit: 6)) for \(sanitize(customer)) until \(Format.clock(held.expiresAt, zone))"
-        }
-        return "reserved"
     }
 }

@@ -1,4 +1,4 @@
-import BoxOffice
+import ConsoleClient
 import Foundation
 import TerminalUI
 
@@ -46,9 +46,6 @@ public enum ConsoleTheme {
         "feed.type.payment": TextStyle(foreground: .indexed(45)),
         "feed.type.failure": TextStyle(foreground: .indexed(203), bold: true),
     ])
-
-    /// The `Themes/` folder, found like `demo/`.
-    public static func folder() -> URL? { locateResourceFolder("Themes", containing: "default.toml") }
 
     /// Loads a theme by name or path over the defaults.
     public static func load(_ nameOrPath: String, folder: URL) throws(ThemeError) -> Theme {

@@ -1,7 +1,5 @@
-import BoxOffice
 import ConsoleClient
 import Foundation
-import EventStore
 import TerminalUI
 import Ticketing
 
@@ -25,15 +23,19 @@ public enum Effect: Hashable, Sendable {
 }
 
 /// Something that happened: a key, new read models, the clock, a command's outcome, a resize.
-public enum Action: Sendable {
+public enum Action: Sendable, Equatable {
     case key(Key)
     /// New read models; `notices` are the bus's retries, failures and skips, shown in the feed.
-    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [FailureRecord], notices: [EventBus.Notice] = [], health: BusHealth = BusHealth())
+    case modelsUpdated(ReadModels, head: Int64, lag: Int64, failures: [SubscriberFailure], notices: [BusNotice] = [], health: BusHealth = BusHealth())
     case tick(Date)
-    case commandSucceeded(String)
-    case commandFailed(String)
+    /// A command, reservation or best-available request (`effect`) and how it ended.
+    case commandFinished(Effect, CommandOutcome)
+    /// A retry or skip of a failure, and the record it closed.
+    case failureResolved(FailureAction, Result<SubscriberFailure, ClientError>)
     case resized(width: Int, height: Int)
     case detailsLoaded(title: String, lines: [String])
+    case seatHistoryLoaded(SeatID, Result<[EventSummary], ClientError>)
+    case eventLoaded(position: Int64, Result<EventDetails, ClientError>)
     case seatMapLoaded(ShowID, [AvailableSeats.Section])
     case historyLoaded(HistoryModels)
 }

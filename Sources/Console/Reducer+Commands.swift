@@ -1,4 +1,3 @@
-import BoxOffice
 import ConsoleClient
 import Foundation
 import TerminalUI

@@ -1,4 +1,4 @@
-import BoxOffice
+import ConsoleClient
 import Foundation
 import TerminalUI
 import Ticketing
@@ -49,11 +49,17 @@ public enum Reducer {
         case .tick(let now):
             state.now = now
             return []
-        case .commandSucceeded(let text):
-            state.status = .init(text: text, isError: false)
+        case .commandFinished(let effect, let outcome):
+            finished(effect, outcome, &state)
             return []
-        case .commandFailed(let text):
-            state.status = .init(text: text, isError: true)
+        case .failureResolved(let action, let result):
+            resolved(action, result, &state)
+            return []
+        case .seatHistoryLoaded(let seat, let result):
+            seatHistory(seat, result, &state)
+            return []
+        case .eventLoaded(let position, let result):
+            eventDetails(position, result, &state)
             return []
         case .resized(let width, let height):
             state.width = width

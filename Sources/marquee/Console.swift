@@ -41,9 +41,12 @@ extension Marquee {
     }
 }
 
+/// The `Themes/` folder, found like `demo/`.
+func themesFolder() -> URL? { locateResourceFolder("Themes", containing: "default.toml") }
+
 /// Loads a console theme or throws exit 2 naming the problem (before anything else starts).
 func loadTheme(_ nameOrPath: String) throws -> Theme {
-    guard let folder = ConsoleTheme.folder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
+    guard let folder = themesFolder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
     do { return try ConsoleTheme.load(nameOrPath, folder: folder) } catch { throw failure(error) }
 }
 
@@ -51,7 +54,7 @@ func loadTheme(_ nameOrPath: String) throws -> Theme {
 /// terminal goes away); the terminal is restored in every case.
 func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool) async throws {
     let terminal = CursesTerminal(theme: theme)
-    let app = ConsoleApp(runtime: runtime, display: terminal, operatorName: operatorName, readOnly: readOnly)
+    let app = ConsoleApp(client: EngineClient(runtime: runtime), display: terminal, operatorName: operatorName, readOnly: readOnly)
     do {
         try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
     } catch {

@@ -36,9 +36,7 @@ extension Marquee {
 
             func run() async throws {
                 let events = try store.openExisting(refusal: Failures.readOnlyRefusal)
-                let record = try openRecord(events, id)
-                let now = try storeNow(events)
-                do { try events.resolveFailure(id: id, resolution: "retried", at: now) } catch { throw failure(error) }
+                let record = try resolving { try FailureResolution.retry(id, in: events, at: try storeNow(events)) }
                 Output.say("retrying \(record.subscriber) at #\(record.position)")
             }
         }
@@ -50,9 +48,7 @@ extension Marquee {
 
             func run() async throws {
                 let events = try store.openExisting(refusal: Failures.readOnlyRefusal)
-                let record = try openRecord(events, id)
-                let now = try storeNow(events)
-                do { try events.skip(subscriber: record.subscriber, position: record.position, failureId: id, at: now) } catch { throw failure(error) }
+                let record = try resolving { try FailureResolution.skip(id, in: events, at: try storeNow(events)) }
                 Output.say("\(record.subscriber) skipped #\(record.position) (\(record.eventType))")
             }
         }
@@ -64,14 +60,16 @@ private func storeNow(_ store: SQLiteEventStore) throws -> Date {
     do { return try StoreClock.attach(store, speed: nil).clock.now() } catch { throw failure(error) }
 }
 
-/// The open failure with this id, or exit 1 naming the open ones.
-private func openRecord(_ store: SQLiteEventStore, _ id: Int64) throws -> FailureRecord {
-    let open: [FailureRecord]
-    do { open = try store.failures(includeResolved: false) } catch { throw failure(error) }
-    guard let record = open.first(where: { $0.id == id }) else {
-        let ids = open.map { String($0.id) }
-        Output.complain("no open failure \(id); \(ids.isEmpty ? "there are no open failures" : "open failures: \(ids.joined(separator: ", "))")")
-        throw ExitCode(1)
+/// A retry or skip through the one implementation the console and the bus share: exit 1 when
+/// no open failure has the id (naming the open ones), 2 when the store cannot be written.
+private func resolving(_ work: () throws -> FailureRecord) throws -> FailureRecord {
+    do {
+        return try work()
+    } catch let error as FailureResolution.Failure {
+        if case .notOpen = error {
+            Output.complain(error.description)
+            throw ExitCode(1)
+        }
+        throw failure(error)
     }
-    return record
 }

@@ -15,7 +15,7 @@ extension Marquee {
         @Option(help: ArgumentHelp("Load this theme and report problems, without opening the terminal.", valueName: "name|path")) var check: String?
 
         func run() async throws {
-            guard let folder = ConsoleTheme.folder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
+            guard let folder = themesFolder() else { throw failure("cannot find the Themes/ folder; run marquee from the repository") }
             let names = ThemeLoader.available(in: folder)
             if let check {
                 do { _ = try ConsoleTheme.load(check, folder: folder) } catch { throw failure(error) }

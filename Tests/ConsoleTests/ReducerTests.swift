@@ -272,9 +272,8 @@ struct ReducerTests {
 }
 
 enum FailureRecordFixture {
-    static func make() -> FailureRecord {
-        FailureRecord(id: 7, subscriber: "holds", position: 12, eventType: "SeatsHeld", error: "boom", attempts: 8,
-                          firstAttemptAt: ConsoleFixture.start, lastAttemptAt: ConsoleFixture.start)
+    static func make() -> SubscriberFailure {
+        SubscriberFailure(id: 7, subscriber: "holds", position: 12, eventType: "SeatsHeld", error: "boom", attempts: 8, lastAttemptAt: ConsoleFixture.start)
     }
 }
 
@@ -296,7 +295,7 @@ struct ClosedShowMapTests {
         #expect(waiting.contains("loading map…") && waiting.contains("SALES CLOSED"), "\(waiting)")
         // Asked once while it loads.
         #expect(Reducer.reduce(into: &state, .tick(state.now)).isEmpty)
-        let map = ConsoleApp.seatMap(of: show, store: world.runtime.store)
+        let map = EngineClient.seatMap(of: show, store: world.runtime.store)
         _ = Reducer.reduce(into: &state, .seatMapLoaded(show, map))
         #expect(state.sections == open)
         let drawn = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
@@ -371,7 +370,7 @@ struct HistoryOnDemandTests {
         let effects = Reducer.reduce(into: &state, .tick(state.now))
         #expect(Set(effects) == [.loadSeatMap(closed), .loadHistory])
         _ = Reducer.reduce(into: &state, .historyLoaded(try runtime.read.history()))
-        _ = Reducer.reduce(into: &state, .seatMapLoaded(closed, ConsoleApp.seatMap(of: closed, store: runtime.store)))
+        _ = Reducer.reduce(into: &state, .seatMapLoaded(closed, EngineClient.seatMap(of: closed, store: runtime.store)))
         #expect(state.sales(closed) == full.sales[closed.rawValue])
         #expect(state.sections.map(\.sold) == full.seats.sections(of: closed).map(\.sold))
         let drawn = screen(state, width: 120, height: 40).lines.joined(separator: "\n")
@@ -405,7 +404,7 @@ struct StartUpTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try store.headPosition() == head, "nothing expires before the console draws")
         let display = CountingDisplay()
-        let app = ConsoleApp(runtime: runtime, display: display, operatorName: "ana", readOnly: false)
+        let app = ConsoleApp(client: EngineClient(runtime: runtime), display: display, operatorName: "ana", readOnly: false)
         let loop = Task { await app.run() }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, display.frames == 0 || !runtime.read.snapshot().holds.rows.isEmpty {

@@ -1,5 +1,6 @@
 import BoxOffice
 import Console
+import ConsoleClient
 import Foundation
 import SnapshotTesting
 import Testing

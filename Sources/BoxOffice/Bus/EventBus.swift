@@ -1,3 +1,4 @@
+import ConsoleClient
 import EventStore
 import Foundation
 import Synchronization
@@ -59,17 +60,7 @@ public final class EventBus: @unchecked Sendable {
     }
 
     /// A retry, skip or failure, for the feed and the monitor.
-    public struct Notice: Sendable, Hashable {
-        public var at: Date
-        public var subscriber: String
-        public var message: String
-
-        public init(at: Date, subscriber: String, message: String) {
-            self.at = at
-            self.subscriber = subscriber
-            self.message = message
-        }
-    }
+    public typealias Notice = BusNotice
 
     final class Slot {
         let subscriber: any EventSubscriber

@@ -1,4 +1,4 @@
-import BoxOffice
+import ConsoleClient
 import Foundation
 import TerminalUI
 import Ticketing

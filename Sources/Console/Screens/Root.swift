@@ -1,4 +1,4 @@
-import BoxOffice
+import ConsoleClient
 import TerminalUI
 
 /// Draws the whole console for a state: the screen, the status line, the hint bar, and any

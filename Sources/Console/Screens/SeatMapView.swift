@@ -1,4 +1,3 @@
-import BoxOffice
 import ConsoleClient
 import TerminalUI
 import Ticketing
