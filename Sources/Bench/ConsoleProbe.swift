@@ -71,30 +71,6 @@ public enum ConsoleProbe {
     }
 }
 
-/// A display that keeps frames in memory and says when each arrives.
-final class MemoryDisplay: Display, @unchecked Sendable {
-    private let state = Mutex<(frames: Int, lastAt: UInt64)>((0, 0))
-    let size: (width: Int, height: Int)
-
-    init(width: Int, height: Int) { size = (width, height) }
-
-    var frames: Int { state.withLock { $0.frames } }
-
-    func present(_ frame: Buffer) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        state.withLock { $0 = ($0.frames + 1, now) }
-    }
-
-    /// Waits until more than `count` frames have been presented; returns when the last one was.
-    func waitForFrame(after count: Int) async -> UInt64 {
-        while true {
-            let current = state.withLock { $0 }
-            if current.frames > count { return current.lastAt }
-            try? await Task.sleep(for: .microseconds(200))
-        }
-    }
-}
-
 /// Buyers reserving and cancelling on the store's busiest show at a steady event rate.
 final class LoadGenerator: @unchecked Sendable {
     let runtime: Runtime

@@ -4,12 +4,6 @@ import Synchronization
 import TerminalUI
 import Ticketing
 
-/// Where the console's frames go: the curses terminal in production, memory in tests.
-public protocol Display: AnyObject, Sendable {
-    var size: (width: Int, height: Int) { get }
-    func present(_ frame: Buffer)
-}
-
 /// The console's loop: turns keys, read-model updates and clock ticks into actions, runs the
 /// reducer, carries out its effects asynchronously (the UI never waits on SQLite), and draws
 /// at most ~30 frames a second, only when something changed.
@@ -20,6 +14,9 @@ public final class ConsoleApp: @unchecked Sendable {
     private let dirty = Mutex(true)
     private var state: AppState
     private var drawnOnce = false
+    /// When the last frame went out (`DispatchTime` uptime nanoseconds; 0 before the first).
+    private var lastDrawAt: UInt64 = 0
+    static let frameInterval: UInt64 = 33_000_000
 
     public init(client: any ConsoleClient, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current) {
         self.client = client
@@ -51,7 +48,7 @@ public final class ConsoleApp: @unchecked Sendable {
         publish()
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(33))
+                try? await Task.sleep(for: .nanoseconds(Self.frameInterval))
                 continuation.yield(.tick(client.now()))
             }
         }
@@ -71,8 +68,10 @@ public final class ConsoleApp: @unchecked Sendable {
             }
             let effects = Reducer.reduce(into: &state, action)
             dirty.withLock { $0 = true }
-            // A key is answered at once, and so is the first picture (not at the next tick).
-            if case .key = action { draw() } else if !drawnOnce { draw() }
+            // One frame clock: a key is answered at once; anything else (an outcome, new read
+            // models) is drawn at once too unless a frame went out less than a frame ago, when
+            // the next tick draws it — at most ~30 frames a second under a stream of updates.
+            if case .key = action { draw() } else if DispatchTime.now().uptimeNanoseconds - lastDrawAt >= Self.frameInterval { draw() }
             for effect in effects { perform(effect) }
             if state.quit { break }
         }
@@ -86,6 +85,7 @@ public final class ConsoleApp: @unchecked Sendable {
         // The operator sees the store first; holds that fell due meanwhile expire just after.
         if !drawnOnce { client.firstFrameShown() }
         drawnOnce = true
+        lastDrawAt = DispatchTime.now().uptimeNanoseconds
     }
 
     /// Runs an effect on the client, off the loop; its outcome comes back as an action.

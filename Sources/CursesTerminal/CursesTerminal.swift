@@ -4,13 +4,16 @@ import Foundation
 import Synchronization
 import TerminalUI
 
-/// The real terminal: ncursesw on a dedicated thread. The app hands it frames and gets keys
-/// back; only this thread ever calls curses. The terminal is restored by `stop()`, which the
-/// app calls on quit, on error and on SIGINT/SIGTERM (delivered to the app's handler).
+/// The real terminal: ncursesw on a dedicated thread. The app hands it frames (`Display`) and
+/// gets keys back; only this thread ever calls curses. It is a `Backend` of a `Terminal`, which
+/// owns the last frame and the diff (as for every display). The thread sleeps in `poll` on the
+/// input and on a wake-up pipe: a key is read when it arrives and a frame drawn when it is
+/// handed over, with no timer in between. The terminal is restored by `stop()`, which the app
+/// calls on quit, on error and on SIGINT/SIGTERM (delivered to the app's handler).
 ///
 /// - Important: frames are coalesced: if several arrive while one is drawing, only the newest
 ///   is drawn, as a diff against what is on screen.
-public final class CursesTerminal: @unchecked Sendable {
+public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     /// Where curses reads and writes: the process's terminal, or a given pair of descriptors
     /// (a pseudo-terminal in tests).
     public enum Device: Sendable {
@@ -46,13 +49,24 @@ public final class CursesTerminal: @unchecked Sendable {
     private var continueSource: (any DispatchSourceSignal)?
     /// Deliberate defects (tests only; always empty in a normal run).
     private let faults = Faults.active
+    /// Written to hand the curses thread a frame (or a stop, or a repaint); it polls the other end.
+    private var wake: (read: Int32, write: Int32) = (-1, -1)
     // Owned by the curses thread.
-    private var screen: Buffer?
+    private var terminal: Terminal?
     private var painter: Painter?
+    /// The last frame drawn, for a repaint.
+    private var shown: Buffer?
 
     public init(device: Device = .standard, theme: Theme) {
         self.device = device
         baseTheme = theme
+    }
+
+    deinit {
+        // Closed only now: a descriptor closed earlier could be reused by another file, which
+        // a late `present` would then write into.
+        if wake.read >= 0 { close(wake.read) }
+        if wake.write >= 0 { close(wake.write) }
     }
 
     public var size: (width: Int, height: Int) { sizeValue.withLock { $0 } }
@@ -67,6 +81,10 @@ public final class CursesTerminal: @unchecked Sendable {
     public func start(onKey: @escaping @Sendable (Key) -> Void, onHangup: @escaping @Sendable () -> Void = {}) throws(Failure) {
         self.onKey = onKey
         self.onHangup = onHangup
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw .cannotStart("no pipe: \(String(cString: strerror(errno)))") }
+        for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+        wake = (ends[0], ends[1])
         let thread = Thread { [self] in run() }
         thread.name = "marquee-curses"
         thread.start()
@@ -74,9 +92,16 @@ public final class CursesTerminal: @unchecked Sendable {
         if let error = startError.withLock({ $0 }) { throw error }
     }
 
-    /// Queues a frame; the curses thread draws the newest one soon (within one key timeout).
+    /// Queues a frame and wakes the curses thread, which draws the newest one at once.
     public func present(_ frame: Buffer) {
         pending.withLock { $0.frame = frame }
+        nudge()
+    }
+
+    /// Wakes the curses thread (a full pipe already will: the byte is not needed).
+    private func nudge() {
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)
     }
 
     /// Restores the terminal and ends the thread; safe to call more than once.
@@ -86,6 +111,7 @@ public final class CursesTerminal: @unchecked Sendable {
             state.stop = true
             return running
         }
+        nudge()
         if wasRunning, running.withLock({ $0 }) { finished.wait() }
     }
 
@@ -100,22 +126,23 @@ public final class CursesTerminal: @unchecked Sendable {
         running.withLock { $0 = true }
         watchContinue()
         started.signal()
-        var quickErrors = 0
+        let input: Int32 = switch device {
+        case .standard: STDIN_FILENO
+        case .descriptors(let input, _, _): input
+        }
         while !pending.withLock({ $0.stop }) {
-            let before = DispatchTime.now().uptimeNanoseconds
-            var character: wint_t = 0
-            let result = mq_get(&character)
-            if result == ERR {
-                // A timeout takes ~16 ms; immediate errors mean the terminal went away.
-                quickErrors = DispatchTime.now().uptimeNanoseconds - before < 1_000_000 ? quickErrors + 1 : 0
-                if quickErrors > 200 {
-                    onHangup?()
-                    break
-                }
-            } else if let key = KeyDecoder.decode(result: result, character: character) {
-                if case .resize = key { refreshSize() }
-                if key == .redraw { repaint() } else { onKey?(key) }
+            var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            // The timeout only catches a resize: curses learns of SIGWINCH (on whichever thread
+            // takes it) at its next read, so the thread reads at least every 100 ms.
+            _ = poll(&fds, 2, Self.resizeCheckMilliseconds)
+            if fds[1].revents != 0 { drainWake() }
+            // The terminal went away (a closed window, a dropped connection): what it still
+            // held can no longer be answered.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                onHangup?()
+                break
             }
+            readKeys()
             if repaintRequested.withLock({ requested in defer { requested = false }; return requested }) { repaint() }
             drawPending()
         }
@@ -123,6 +150,25 @@ public final class CursesTerminal: @unchecked Sendable {
         if !faults.contains(.skipTerminalRestore) { endwin() }
         running.withLock { $0 = false }
         finished.signal()
+    }
+
+    static let resizeCheckMilliseconds: Int32 = 100
+
+    /// Every key waiting (curses does not block: the thread waits in `poll`).
+    private func readKeys() {
+        while true {
+            var character: wint_t = 0
+            let result = mq_get(&character)
+            if result == ERR { return }
+            guard let key = KeyDecoder.decode(result: result, character: character) else { continue }
+            if case .resize = key { refreshSize() }
+            if key == .redraw { repaint() } else { onKey?(key) }
+        }
+    }
+
+    private func drainWake() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while read(wake.read, &bytes, bytes.count) > 0 {}
     }
 
     private func begin() -> Bool {
@@ -153,7 +199,7 @@ public final class CursesTerminal: @unchecked Sendable {
         keypad(mq_stdscr(), true)
         intrflush(mq_stdscr(), false)
         set_escdelay(25)
-        wtimeout(mq_stdscr(), 16)
+        wtimeout(mq_stdscr(), 0)
         curs_set(0)
         leaveok(mq_stdscr(), true)
         mousemask(mq_click_mask(), nil)
@@ -166,6 +212,7 @@ public final class CursesTerminal: @unchecked Sendable {
         }
         capabilityValue.withLock { $0 = capability }
         painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability, asciiOnly: asciiOnly)
+        terminal = Terminal(backend: self)
         refreshSize()
         return true
     }
@@ -174,7 +221,10 @@ public final class CursesTerminal: @unchecked Sendable {
     /// clear it and draw the whole frame again.
     private func watchContinue() {
         let source = DispatchSource.makeSignalSource(signal: SIGCONT, queue: .global())
-        source.setEventHandler { [weak self] in self?.repaintRequested.withLock { $0 = true } }
+        source.setEventHandler { [weak self] in
+            self?.repaintRequested.withLock { $0 = true }
+            self?.nudge()
+        }
         source.resume()
         continueSource = source
     }
@@ -182,16 +232,14 @@ public final class CursesTerminal: @unchecked Sendable {
     /// Clears the physical screen and draws the last frame in full (Ctrl-L, SIGCONT).
     private func repaint() {
         wclear(mq_stdscr())
-        if let frame = screen {
-            screen = nil
-            pending.withLock { if $0.frame == nil { $0.frame = frame } }
-        }
+        terminal?.invalidate()
+        if let frame = shown { pending.withLock { if $0.frame == nil { $0.frame = frame } } }
     }
 
     private func refreshSize() {
         let size = (width: Int(mq_cols()), height: Int(mq_lines()))
         sizeValue.withLock { $0 = size }
-        screen = nil
+        terminal?.invalidate()
         werase(mq_stdscr())
     }
 
@@ -199,13 +247,24 @@ public final class CursesTerminal: @unchecked Sendable {
         guard let frame = pending.withLock({ state -> Buffer? in
             defer { state.frame = nil }
             return state.frame
-        }), let painter else { return }
-        let changes = frame.diff(screen?.area == frame.area ? screen : nil)
+        }), let terminal else { return }
+        terminal.draw(frame: frame)
+        shown = frame
+    }
+
+    // MARK: - Backend (called by `terminal`, on the curses thread only)
+
+    public func draw(_ changes: [Buffer.Change]) {
+        guard let painter else { return }
         for change in changes where painter.asciiOnly || !change.cell.isContinuation {
             painter.put(change)
         }
+    }
+
+    public func clear() { werase(mq_stdscr()) }
+
+    public func flush() {
         wnoutrefresh(mq_stdscr())
         doupdate()
-        screen = frame
     }
 }

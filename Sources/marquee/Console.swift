@@ -66,4 +66,3 @@ func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: 
     terminal.stop()
 }
 
-extension CursesTerminal: Display {}

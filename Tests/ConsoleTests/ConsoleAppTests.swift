@@ -51,26 +51,6 @@ final class FakeClient: ConsoleClient {
     }
 }
 
-/// A display that keeps the last frame's text.
-final class TextDisplay: Display, @unchecked Sendable {
-    private let last = Mutex<(count: Int, lines: [String])>((0, []))
-    let size = (width: 120, height: 40)
-
-    func present(_ frame: Buffer) { last.withLock { $0 = ($0.count + 1, frame.lines) } }
-
-    var text: String { last.withLock { $0.lines.joined(separator: "\n") } }
-    var frames: Int { last.withLock { $0.count } }
-
-    /// Waits (up to 5 s) until a frame satisfies `condition`.
-    func waitFor(_ condition: (String) -> Bool) async -> Bool {
-        for _ in 0..<500 {
-            if frames > 0, condition(text) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
-    }
-}
-
 @Suite("Console loop against a fake client")
 struct ConsoleAppTests {
     static let show = ShowID("club-fri")
@@ -91,7 +71,7 @@ struct ConsoleAppTests {
 
     @Test func aKeyBecomesARequestItsOutcomeAndTheNextSnapshotReachTheScreen() async throws {
         let client = FakeClient(Self.snapshot(status: .submitted))
-        let display = TextDisplay()
+        let display = MemoryDisplay(width: 120, height: 40)
         let app = ConsoleApp(client: client, display: display, operatorName: "ana", readOnly: false, timeZone: TimeZone(identifier: "UTC")!)
         let loop = Task { await app.run() }
         #expect(await display.waitFor { $0.contains("Friday Club") })
@@ -101,16 +81,16 @@ struct ConsoleAppTests {
         client.state.withLock { $0.answer = .refused(.invalidTransition(subject: "show club-fri", from: "submitted", action: "approve")) }
         app.send(.character("2"))
         app.send(.character("a"))
-        #expect(await display.waitFor { $0.contains("cannot approve show club-fri: it is submitted") }, "\(display.text)")
+        #expect(await display.waitFor { $0.contains("cannot approve show club-fri: it is submitted") }, "\(display.lines.joined(separator: "\n"))")
         let sent = client.state.withLock { $0.sent.map { "\($0.0) as \($0.1)" } }
         #expect(sent == ["\(CommandRequest.command(.approveShow(Self.show))) as ana"])
 
         // Accepted, then the engine's next snapshot: the status says so and the list shows it on sale.
         client.state.withLock { $0.answer = .accepted(positions: [4], events: [], duplicate: false) }
         app.send(.character("a"))
-        #expect(await display.waitFor { $0.contains("approved club-fri: on sale") }, "\(display.text)")
+        #expect(await display.waitFor { $0.contains("approved club-fri: on sale") }, "\(display.lines.joined(separator: "\n"))")
         client.publish { $0 = Self.snapshot(status: .approved) }
-        #expect(await display.waitFor { text in text.split(separator: "\n").contains { $0.contains("Friday Club") && $0.contains("on sale") } }, "\(display.text)")
+        #expect(await display.waitFor { text in text.split(separator: "\n").contains { $0.contains("Friday Club") && $0.contains("on sale") } }, "\(display.lines.joined(separator: "\n"))")
         #expect(client.state.withLock { $0.firstFrames } == 1)
 
         app.finish()

@@ -379,14 +379,6 @@ struct HistoryOnDemandTests {
     }
 }
 
-/// A display for the loop's own tests: counts frames.
-final class CountingDisplay: Display, @unchecked Sendable {
-    private let count = Mutex(0)
-    let size = (width: 120, height: 40)
-    var frames: Int { count.withLock { $0 } }
-    func present(_ frame: Buffer) { count.withLock { $0 += 1 } }
-}
-
 struct StartUpTests {
     /// Opened on a store whose holds all fell due while nothing ran, the console draws before
     /// any of them expires, and they expire just after (its first frame starts the saga).
@@ -403,7 +395,7 @@ struct StartUpTests {
         let head = try store.headPosition()
         try await Task.sleep(for: .milliseconds(300))
         #expect(try store.headPosition() == head, "nothing expires before the console draws")
-        let display = CountingDisplay()
+        let display = MemoryDisplay(width: 120, height: 40)
         let app = ConsoleApp(client: EngineClient(runtime: runtime), display: display, operatorName: "ana", readOnly: false)
         let loop = Task { await app.run() }
         let deadline = Date().addingTimeInterval(20)
