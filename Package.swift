@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: [
             "Console", "ConsoleClient", "TerminalUI", "BoxOffice", "EventStore", "Ticketing", "Faults",
             .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
-        ], exclude: ["__Snapshots__"]),
+        ], exclude: ["__Snapshots__", "Fixtures"]),
         // Replays the fuzz targets' seeds and past findings through the checks Scripts/fuzz builds.
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "Console", "ConsoleClient", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",

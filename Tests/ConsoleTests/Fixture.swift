@@ -1,5 +1,6 @@
 import BoxOffice
 import Console
+import ConsoleClient
 import EventStore
 import Foundation
 import SnapshotTesting
@@ -108,4 +109,53 @@ func screen(_ state: AppState, width: Int, height: Int) -> Buffer {
     var buffer = Buffer(area: Rect(width: width, height: height))
     ConsoleView(state: adjusted).render(in: buffer.area, into: &buffer)
     return buffer
+}
+
+/// The screens' input as plain values: the fixture store's read-model rows (in the JSON their
+/// tables hold, a contract), its head and its clock, in `Fixtures/screens.json`. Screen
+/// snapshots are drawn from this file, not from a running engine, so a change to the domain or
+/// the saga leaves them alone; they change when a screen or this file does. The file is made
+/// from `ConsoleFixture.world()` once: delete it (or set `CONSOLE_FIXTURE_RECORD=1`) and run the
+/// snapshot tests to make it again, then review both diffs.
+enum ScreenFixture {
+    static let file = ConsoleFixture.repository.appendingPathComponent("Tests/ConsoleTests/Fixtures/screens.json")
+
+    struct Stored: Codable {
+        var now: Date
+        var head: Int64
+        var shows: [String: ShowQueue.Show]
+        var seats: [String: AvailableSeats.Section]
+        var holds: [String: Holds.Hold]
+        var sales: [String: SalesAnalytics.ShowSales]
+        var feed: [String: EventFeed.Entry]
+    }
+
+    /// The state every screen snapshot starts from.
+    static func state() async throws -> AppState {
+        if ProcessInfo.processInfo.environment["CONSOLE_FIXTURE_RECORD"] == "1" || !FileManager.default.fileExists(atPath: file.path) {
+            try await record()
+        }
+        let stored = try EventCodec.makeDecoder().decode(Stored.self, from: Data(contentsOf: file))
+        let models = ReadModels(
+            seats: RowSet(stored.seats), holds: RowSet(stored.holds), sales: RowSet(stored.sales), shows: RowSet(stored.shows),
+            feed: RowSet(stored.feed)
+        )
+        var state = AppState(now: stored.now, timeZone: TimeZone(identifier: "UTC") ?? .current, speed: 4, operatorName: "ana")
+        _ = Reducer.reduce(into: &state, .modelsUpdated(models, head: stored.head, lag: 0, failures: []))
+        return state
+    }
+
+    private static func record() async throws {
+        let world = try await ConsoleFixture.world()
+        let models = world.runtime.read.snapshot()
+        let stored = Stored(
+            now: world.state.now, head: world.state.head, shows: Dictionary(uniqueKeysWithValues: Array(models.shows.rows)),
+            seats: Dictionary(uniqueKeysWithValues: Array(models.seats.rows)), holds: Dictionary(uniqueKeysWithValues: Array(models.holds.rows)),
+            sales: Dictionary(uniqueKeysWithValues: Array(models.sales.rows)), feed: Dictionary(uniqueKeysWithValues: Array(models.feed.rows))
+        )
+        let encoder = EventCodec.makeEncoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try encoder.encode(stored).write(to: file)
+    }
 }

@@ -17,8 +17,7 @@ struct ScreenSnapshotTests {
 
     @Test(arguments: ["default", "mono"])
     func dashboard(_ themeName: String) async throws {
-        let world = try await ConsoleFixture.world()
-        var state = world.state
+        var state = try await ScreenFixture.state()
         state.show = ShowID("grand-hall-sat")
         press(&state, [.right, .right, .down, .character(" "), .right, .character(" ")])
         let theme = try ConsoleFixture.theme(themeName)
@@ -27,8 +26,7 @@ struct ScreenSnapshotTests {
     }
 
     @Test func arenaDashboardAt200x60() async throws {
-        let world = try await ConsoleFixture.world()
-        var state = world.state
+        var state = try await ScreenFixture.state()
         state.show = ShowID("harbour-live-fri")
         press(&state, [.tab])
         assertSnapshot(of: screen(state, width: 200, height: 60), as: .screen(try ConsoleFixture.theme("default")), named: "arena")
@@ -36,8 +34,7 @@ struct ScreenSnapshotTests {
 
     @Test(arguments: ["shows", "failures", "help"])
     func otherScreens(_ name: String) async throws {
-        let world = try await ConsoleFixture.world()
-        var state = world.state
+        var state = try await ScreenFixture.state()
         press(&state, [.character(name == "shows" ? "2" : name == "failures" ? "3" : "?")])
         for themeName in ["default", "mono"] {
             let theme = try ConsoleFixture.theme(themeName)
@@ -47,30 +44,30 @@ struct ScreenSnapshotTests {
     }
 
     @Test func dialogs() async throws {
-        let world = try await ConsoleFixture.world()
+        let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")
-        var reject = world.state
+        var reject = fixture
         press(&reject, [.character("2"), .character("x"), .character("N"), .character("o")])
         assertSnapshot(of: screen(reject, width: 120, height: 40), as: .screen(theme), named: "reject")
-        var reserve = world.state
+        var reserve = fixture
         reserve.show = ShowID("grand-hall-sat")
         press(&reserve, [.right, .down, .character(" "), .right, .character(" "), .character("r"), .character("A"), .character("n"), .character("n")])
         assertSnapshot(of: screen(reserve, width: 120, height: 40), as: .screen(theme), named: "reserve")
-        var cancel = world.state
+        var cancel = fixture
         cancel.show = ShowID("grand-hall-sat")
         press(&cancel, [.tab, .character("c")])
         assertSnapshot(of: screen(cancel, width: 120, height: 40), as: .screen(theme), named: "cancel")
-        var close = world.state
+        var close = fixture
         close.show = ShowID("grand-hall-sat")
         press(&close, [.character("z")])
         assertSnapshot(of: screen(close, width: 120, height: 40), as: .screen(theme), named: "close-sales")
     }
 
     @Test func tooSmallAndReadOnly() async throws {
-        let world = try await ConsoleFixture.world()
+        let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")
-        assertSnapshot(of: screen(world.state, width: 79, height: 30), as: .screen(theme), named: "too-small")
-        var readOnly = world.state
+        assertSnapshot(of: screen(fixture, width: 79, height: 30), as: .screen(theme), named: "too-small")
+        var readOnly = fixture
         readOnly.readOnly = true
         assertSnapshot(of: screen(readOnly, width: 120, height: 40), as: .screen(theme), named: "read-only")
     }
