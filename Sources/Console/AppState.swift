@@ -5,7 +5,7 @@ import TerminalUI
 
 /// Everything the console shows, in one value: the read models it was last handed, where the
 /// operator is looking, and what they are typing. Only `reduce` changes it.
-public struct AppState: Sendable {
+public struct AppState: Sendable, Equatable {
     public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, help }
     public enum Focus: String, Sendable, CaseIterable { case seats, holds, feed }
 

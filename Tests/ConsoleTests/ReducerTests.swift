@@ -16,9 +16,22 @@ struct ReducerTests {
     }
 
     func world(show: String = "grand-hall-sat") async throws -> AppState {
-        var state = try await ConsoleFixture.world().state
+        var state = try await ScreenFixture.state()
         state.show = ShowID(show)
         return state
+    }
+
+    /// Presses `keys` and checks the whole outcome: the state must be the one before with
+    /// exactly `change` applied, and the effects exactly `effects`.
+    func expect(
+        _ state: inout AppState, pressing keys: Key..., effects: [Effect] = [], sourceLocation: SourceLocation = #_sourceLocation,
+        _ change: (inout AppState) -> Void
+    ) {
+        var expected = state
+        change(&expected)
+        let returned = keys.flatMap { Reducer.reduce(into: &state, .key($0)) }
+        #expect(returned == effects, sourceLocation: sourceLocation)
+        #expect(state == expected, sourceLocation: sourceLocation)
     }
 
     @Test func theKeymapCoversEveryCommandAndGeneratesHintsAndHelp() {
@@ -39,31 +52,27 @@ struct ReducerTests {
 
     @Test func screensPanelsAndQuit() async throws {
         var state = try await world()
-        press(&state, .character("2"))
-        #expect(state.screen == .shows)
-        press(&state, .character("3"))
-        #expect(state.screen == .failures)
-        press(&state, .character("?"))
-        #expect(state.screen == .help)
-        press(&state, .function(1))
-        #expect(state.screen == .dashboard)
-        press(&state, .tab)
-        #expect(state.focus == .holds)
-        press(&state, .tab, .tab)
-        #expect(state.focus == .seats)
-        press(&state, .backTab)
-        #expect(state.focus == .feed)
-        #expect(press(&state, .character("q")) == [.quit])
-        #expect(state.quit)
+        state.autoShow = nil
+        expect(&state, pressing: .character("2")) {
+            $0.screen = .shows
+            $0.history = nil
+            $0.shows.selected = 0
+        }
+        expect(&state, pressing: .character("3")) { $0.screen = .failures }
+        expect(&state, pressing: .character("?")) { $0.screen = .help }
+        expect(&state, pressing: .function(1)) { $0.screen = .dashboard }
+        expect(&state, pressing: .tab) { $0.focus = .holds }
+        expect(&state, pressing: .tab, .tab) { $0.focus = .seats }
+        expect(&state, pressing: .backTab) { $0.focus = .feed }
+        expect(&state, pressing: .character("q"), effects: [.quit]) { $0.quit = true }
     }
 
     @Test func arrowsAndVimKeysMoveTheCursorAcrossRowsAndSections() async throws {
         var state = try await world()
-        press(&state, .right, .character("l"), .down, .character("j"))
-        #expect(state.cursor == .init(section: 0, row: 2, seat: 2))
+        state.autoShow = nil
+        expect(&state, pressing: .right, .character("l"), .down, .character("j")) { $0.cursor = .init(section: 0, row: 2, seat: 2) }
         #expect(state.cursorSeat == SeatID("Stalls-C-3"))
-        press(&state, .left, .character("h"), .up, .character("k"))
-        #expect(state.cursor == .init(section: 0, row: 0, seat: 0))
+        expect(&state, pressing: .left, .character("h"), .up, .character("k")) { $0.cursor = .init(section: 0, row: 0, seat: 0) }
         press(&state, .pageDown, .pageDown)
         #expect(state.cursor.section == 2)
         press(&state, .left)
@@ -72,12 +81,16 @@ struct ReducerTests {
 
     @Test func spaceSelectsFreeSeatsOnlyAndRReservesThemForACustomer() async throws {
         var state = try await world()
-        press(&state, .right, .character(" "))
-        #expect(state.selection == [SeatID("Stalls-A-2")])
-        press(&state, .character(" "))
-        #expect(state.selection.isEmpty)
-        press(&state, .right, .right, .right, .right, .right, .character(" "))
-        #expect(state.status?.text == "Stalls-A-7 is held; choose a free seat (●)")
+        state.autoShow = nil
+        expect(&state, pressing: .right, .character(" ")) {
+            $0.cursor.seat = 1
+            $0.selection = [SeatID("Stalls-A-2")]
+        }
+        expect(&state, pressing: .character(" ")) { $0.selection = [] }
+        expect(&state, pressing: .right, .right, .right, .right, .right, .character(" ")) {
+            $0.cursor.seat = 6
+            $0.status = .init(text: "Stalls-A-7 is held; choose a free seat (●)", isError: true)
+        }
         press(&state, .left, .left, .left, .left, .left, .character(" "), .right, .character(" "), .character("r"))
         guard case .reserve(_, let seats, _, _)? = state.dialog else {
             Issue.record("expected the reserve dialog")
