@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "EndToEndTests", dependencies: ["marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
