@@ -1,5 +1,5 @@
 import BoxOffice
-import Console
+@testable import Console
 import ConsoleClient
 import EventStore
 import Foundation
@@ -421,5 +421,57 @@ struct StartUpTests {
         await loop.value
         runtime.shutdown()
         #expect(try store.headPosition() >= head + Int64(held))
+    }
+}
+
+/// What the client answers, as the reducer words it: whole state compared.
+@Suite("Console reducer: the client's answers")
+struct OutcomeTests {
+    func expect(_ state: inout AppState, _ action: Action, sourceLocation: SourceLocation = #_sourceLocation, _ change: (inout AppState) -> Void) {
+        var expected = state
+        change(&expected)
+        #expect(Reducer.reduce(into: &state, action).isEmpty, sourceLocation: sourceLocation)
+        // The parts the reducer words, shown first when they differ (a whole state prints long).
+        #expect(state.status == expected.status && state.dialog == expected.dialog, sourceLocation: sourceLocation)
+        #expect(state == expected, sourceLocation: sourceLocation)
+    }
+
+    @Test func refusalsFailuresAndAcceptancesReachTheStatusLine() async throws {
+        var state = try await ScreenFixture.state()
+        let show = ShowID("grand-hall-sun")
+        let approve = Effect.command(.approveShow(show), done: "approved \(show): on sale")
+        expect(&state, .commandFinished(approve, .refused(.invalidTransition(subject: "show \(show)", from: "approved", action: "approve")))) {
+            $0.status = .init(text: "cannot approve show \(show): it is approved", isError: true)
+        }
+        expect(&state, .commandFinished(approve, .failed("store busy: try again"))) { $0.status = .init(text: "store busy: try again", isError: true) }
+        expect(&state, .commandFinished(approve, .accepted(positions: [9], events: [], duplicate: false))) {
+            $0.status = .init(text: "approved \(show): on sale", isError: false)
+        }
+        expect(&state, .commandFinished(approve, .accepted(positions: [], events: [], duplicate: true))) { $0.status = .init(text: "already done", isError: false) }
+        let until = state.now.addingTimeInterval(300)
+        let seats = [SeatID("Stalls-A-1"), SeatID("Stalls-A-2")]
+        let held = DomainEvent.reservationHeld(ReservationHeld(reservationId: ReservationID("R-1"), showId: show, seats: seats, expiresAt: until, by: "ana", at: state.now))
+        expect(&state, .commandFinished(.reserve(show, seats: seats, customer: "Ann"), .accepted(positions: [10, 11], events: [held], duplicate: false))) {
+            $0.status = .init(text: "R-1 holds \(Format.seats(seats, limit: 6)) for Ann until \(Format.clock(until, $0.timeZone))", isError: false)
+        }
+    }
+
+    @Test func aSeatsHistoryAndAnEventsStoryOpenTheDetailsDialog() async throws {
+        var state = try await ScreenFixture.state()
+        let event = EventSummary(position: 7, recordedAt: state.now, type: "SeatsHeld", summary: "Stalls-A-1 held for R-1", actor: "buyer-1", correlationId: "C-1")
+        let clock = Format.clock(state.now, state.timeZone)
+        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-1"), .success([event]))) {
+            $0.dialog = .details(title: "Stalls-A-1 history", lines: ["\(clock) #7 SeatsHeld · Stalls-A-1 held for R-1 · by buyer-1 · C-1"])
+        }
+        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-2"), .success([]))) { $0.dialog = .details(title: "Stalls-A-2 history", lines: ["never held, sold or blocked"]) }
+        let story = EventSummary(position: 8, recordedAt: state.now, type: "ReservationHeld", summary: "Stalls-A-1 held", actor: "saga", correlationId: "C-1")
+        let details = EventDetails(event: event, stream: "inventory-x", streamVersion: 3, causationId: nil, payloadLines: ["{", "}"], story: [story])
+        expect(&state, .eventLoaded(position: 7, .success(details))) {
+            $0.dialog = .details(title: "#7", lines: [
+                "SeatsHeld · inventory-x v3 · \(clock)", "actor buyer-1 · correlation C-1 · causation -", "{", "}", "",
+                "its story (same correlation id):", "\(clock) #8 ReservationHeld · Stalls-A-1 held · by saga · C-1",
+            ])
+        }
+        expect(&state, .eventLoaded(position: 99, .failure(ClientError("no event at #99")))) { $0.status = .init(text: "no event at #99", isError: true) }
     }
 }
