@@ -87,8 +87,9 @@ public final class MemoryDisplay: Display, @unchecked Sendable {
         }
     }
 
-    /// Waits, up to `timeout` seconds, until the screen's text satisfies `condition`.
-    public func waitFor(timeout: Double = 5, _ condition: (String) -> Bool) async -> Bool {
+    /// Waits, up to `timeout` seconds, until the screen's text satisfies `condition`. Generous:
+    /// a whole test suite on two cores can keep a console's loop off the CPU for seconds.
+    public func waitFor(timeout: Double = 60, _ condition: (String) -> Bool) async -> Bool {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline {
             if frames > 0, condition(lines.joined(separator: "\n")) { return true }

@@ -411,7 +411,7 @@ struct StartUpTests {
         let display = MemoryDisplay(width: 120, height: 40)
         let app = ConsoleApp(client: EngineClient(runtime: runtime), display: display, operatorName: "ana", readOnly: false)
         let loop = Task { await app.run() }
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, display.frames == 0 || !runtime.read.snapshot().holds.rows.isEmpty {
             try await Task.sleep(for: .milliseconds(20))
         }
