@@ -134,38 +134,51 @@ struct ReducerTests {
         press(&state, .tab, .down)
         let hold = try #require(state.highlightedHold)
         let id = hold.reservationId
-        #expect(press(&state, .character("p")) == [.command(.requestPayment(id, method: .boxOffice), done: "box-office payment under way for \(id)")])
-        #expect(press(&state, .character("e")) == [.command(.extendHold(id, by: 120), done: "\(id) extended by 2 minutes")])
-        press(&state, .character("c"))
-        guard case .cancelHold(let reservation, _)? = state.dialog else {
-            Issue.record("expected the cancel confirmation")
-            return
+        let summary = try #require({ () -> String? in
+            var probe = state
+            press(&probe, .character("c"))
+            guard case .cancelHold(_, let summary)? = probe.dialog else { return nil }
+            return summary
+        }())
+        expect(&state, pressing: .character("p"), effects: [.command(.requestPayment(id, method: .boxOffice), done: "box-office payment under way for \(id)")]) { _ in }
+        expect(&state, pressing: .character("e"), effects: [.command(.extendHold(id, by: 120), done: "\(id) extended by 2 minutes")]) { _ in }
+        expect(&state, pressing: .character("c")) { $0.dialog = .cancelHold(reservation: id, summary: summary) }
+        expect(&state, pressing: .character("n")) { $0.dialog = nil }
+        expect(&state, pressing: .character("c"), .character("y"), effects: [.command(.cancelReservation(id), done: "cancelled \(id)")]) { _ in }
+        expect(&state, pressing: .tab, .tab, .right, .down, .character(" ")) {
+            $0.focus = .seats
+            $0.cursor = .init(section: 0, row: 1, seat: 1)
+            $0.selection = [SeatID("Stalls-B-2")]
         }
-        #expect(reservation == id)
-        #expect(press(&state, .character("n")).isEmpty && state.dialog == nil)
-        press(&state, .character("c"))
-        #expect(press(&state, .character("y")) == [.command(.cancelReservation(id), done: "cancelled \(id)")])
-        press(&state, .tab, .tab, .right, .down, .character(" "))
-        #expect(press(&state, .character("B")) == [.command(.blockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-B-2")]), done: "blocked 1 seat")])
-        press(&state, .left, .up, .character(" "))
-        #expect(press(&state, .character("U")) == [.command(.unblockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-A-1")]), done: "unblocked 1 seat")])
+        expect(&state, pressing: .character("B"), effects: [.command(.blockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-B-2")]), done: "blocked 1 seat")]) {
+            $0.selection = []
+        }
+        expect(&state, pressing: .left, .up, .character(" ")) {
+            $0.cursor = .init(section: 0, row: 0, seat: 0)
+            $0.selection = [SeatID("Stalls-A-1")]
+        }
+        expect(&state, pressing: .character("U"), effects: [.command(.unblockSeats(ShowID("grand-hall-sat"), seats: [SeatID("Stalls-A-1")]), done: "unblocked 1 seat")]) {
+            $0.selection = []
+        }
     }
 
     @Test func showKeysActOnTheDashboardShowOrTheHighlightedRow() async throws {
         var state = try await world(show: "blue-note-open-mic")
-        #expect(press(&state, .character("s")) == [.command(.submitShow(ShowID("blue-note-open-mic")), done: "submitted blue-note-open-mic for approval")])
-        press(&state, .character("2"))
+        state.autoShow = nil
+        expect(&state, pressing: .character("s"), effects: [.command(.submitShow(ShowID("blue-note-open-mic")), done: "submitted blue-note-open-mic for approval")]) { _ in }
+        expect(&state, pressing: .character("2")) {
+            $0.screen = .shows
+            $0.history = nil
+            $0.shows.selected = 0
+        }
         let first = try #require(state.targetShow)
         #expect(first.status == .submitted)
-        #expect(press(&state, .character("a")) == [.command(.approveShow(first.id), done: "approved \(first.id): on sale")])
-        #expect(press(&state, .character("o")) == [.command(.reopenShow(first.id), done: "reopened \(first.id) as a draft")])
+        expect(&state, pressing: .character("a"), effects: [.command(.approveShow(first.id), done: "approved \(first.id): on sale")]) { _ in }
+        expect(&state, pressing: .character("o"), effects: [.command(.reopenShow(first.id), done: "reopened \(first.id) as a draft")]) { _ in }
         // Closing sales cannot be undone: `z` asks first, naming the show; `n` keeps it on sale.
-        #expect(press(&state, .character("z")).isEmpty)
-        #expect(state.dialog == .closeSales(show: first.id, name: first.name))
-        #expect(press(&state, .character("n")).isEmpty && state.dialog == nil)
-        press(&state, .character("z"))
-        #expect(press(&state, .character("y")) == [.command(.closeSales(first.id), done: "closed sales for \(first.id)")])
-        #expect(state.dialog == nil)
+        expect(&state, pressing: .character("z")) { $0.dialog = .closeSales(show: first.id, name: first.name) }
+        expect(&state, pressing: .character("n")) { $0.dialog = nil }
+        expect(&state, pressing: .character("z"), .character("y"), effects: [.command(.closeSales(first.id), done: "closed sales for \(first.id)")]) { _ in }
         press(&state, .down)
         #expect(state.targetShow?.id != first.id)
     }
