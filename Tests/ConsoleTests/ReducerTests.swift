@@ -24,14 +24,23 @@ struct ReducerTests {
     /// Presses `keys` and checks the whole outcome: the state must be the one before with
     /// exactly `change` applied, and the effects exactly `effects`.
     func expect(
-        _ state: inout AppState, pressing keys: Key..., effects: [Effect] = [], sourceLocation: SourceLocation = #_sourceLocation,
+        _ state: inout AppState, pressing keys: [Key], effects: [Effect] = [], sourceLocation: SourceLocation = #_sourceLocation,
         _ change: (inout AppState) -> Void
     ) {
         var expected = state
         change(&expected)
         let returned = keys.flatMap { Reducer.reduce(into: &state, .key($0)) }
         #expect(returned == effects, sourceLocation: sourceLocation)
+        #expect(state.status == expected.status && state.dialog == expected.dialog, sourceLocation: sourceLocation)
         #expect(state == expected, sourceLocation: sourceLocation)
+    }
+
+    /// The same, with the keys listed.
+    func expect(
+        _ state: inout AppState, pressing keys: Key..., effects: [Effect] = [], sourceLocation: SourceLocation = #_sourceLocation,
+        _ change: (inout AppState) -> Void
+    ) {
+        expect(&state, pressing: keys, effects: effects, sourceLocation: sourceLocation, change)
     }
 
     @Test func theKeymapCoversEveryCommandAndGeneratesHintsAndHelp() {
@@ -198,29 +207,30 @@ struct ReducerTests {
 
     @Test func xRefusesAnEmptyReasonInPlaceAndRejectsWithOne() async throws {
         var state = try await world()
-        press(&state, .character("2"), .character("x"), .character(" "), .enter)
-        guard case .reject(_, _, let error)? = state.dialog else {
-            Issue.record("expected the reject dialog to stay open")
-            return
+        state.autoShow = nil
+        expect(&state, pressing: .character("2")) {
+            $0.screen = .shows
+            $0.history = nil
+            $0.shows.selected = 0
         }
-        #expect(error == TicketingError.emptyReason.description)
-        let show = try #require(state.targetShow)
-        let effects = press(&state, .character("L"), .character("a"), .character("t"), .character("e"), .enter)
-        #expect(effects == [.command(.rejectShow(show.id, reason: "Late"), done: "rejected \(show.id)")])
+        let show = try #require(state.targetShow).id
+        expect(&state, pressing: .character("x"), .character(" "), .enter) {
+            $0.dialog = .reject(show: show, reason: TextInputState(" ", limit: 10_000), error: TicketingError.emptyReason.description)
+        }
+        expect(&state, pressing: .character("L"), .character("a"), .character("t"), .character("e"), .enter,
+               effects: [.command(.rejectShow(show, reason: "Late"), done: "rejected \(show)")]) { $0.dialog = nil }
     }
 
     @Test func cancellingAShowNeedsItsIdTyped() async throws {
         var state = try await world(show: "blue-note-thu")
-        press(&state, .character("X"), .character("n"), .character("o"), .enter)
-        guard case .cancelShow(_, _, let error)? = state.dialog else {
-            Issue.record("expected the typed confirmation")
-            return
+        state.autoShow = nil
+        let show = ShowID("blue-note-thu")
+        expect(&state, pressing: .character("X"), .character("n"), .character("o"), .enter) {
+            $0.dialog = .cancelShow(show: show, typed: TextInputState("no", limit: 64), error: "type blue-note-thu exactly to confirm")
         }
-        #expect(error == "type blue-note-thu exactly to confirm")
-        press(&state, .escape)
-        press(&state, .character("X"))
-        let effects = "blue-note-thu".map { Reducer.reduce(into: &state, .key(.character($0))) }.flatMap { $0 } + press(&state, .enter)
-        #expect(effects == [.command(.cancelShow(ShowID("blue-note-thu"), reason: nil), done: "cancelled blue-note-thu; its sales are being refunded")])
+        expect(&state, pressing: .escape) { $0.dialog = nil }
+        expect(&state, pressing: [.character("X")] + "blue-note-thu".map { Key.character($0) } + [.enter],
+               effects: [.command(.cancelShow(show, reason: nil), done: "cancelled blue-note-thu; its sales are being refunded")]) { $0.dialog = nil }
     }
 
     @Test func showSwitchingFeedFollowFilterAndDetails() async throws {
