@@ -54,8 +54,6 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     // Owned by the curses thread.
     private var terminal: Terminal?
     private var painter: Painter?
-    /// The last frame drawn, for a repaint.
-    private var shown: Buffer?
 
     public init(device: Device = .standard, theme: Theme) {
         self.device = device
@@ -232,8 +230,9 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     /// Clears the physical screen and draws the last frame in full (Ctrl-L, SIGCONT).
     private func repaint() {
         wclear(mq_stdscr())
+        let frame = terminal?.lastFrame
         terminal?.invalidate()
-        if let frame = shown { pending.withLock { if $0.frame == nil { $0.frame = frame } } }
+        if let frame { pending.withLock { if $0.frame == nil { $0.frame = frame } } }
     }
 
     private func refreshSize() {
@@ -249,7 +248,6 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
             return state.frame
         }), let terminal else { return }
         terminal.draw(frame: frame)
-        shown = frame
     }
 
     // MARK: - Backend (called by `terminal`, on the curses thread only)

@@ -125,6 +125,9 @@ public final class Terminal {
         previous = frame
     }
 
+    /// The frame last drawn (nil before the first, and after `invalidate()`).
+    public var lastFrame: Buffer? { previous }
+
     /// Forgets the last frame, so the next draw repaints everything (after a resize or a glitch).
     public func invalidate() { previous = nil }
 }
