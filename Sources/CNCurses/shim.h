@@ -1,5 +1,6 @@
-// The C boundary for ncursesw: wide-character curses plus small accessors for the macros and
-// globals Swift cannot import (or rejects under strict concurrency). Only CursesTerminal uses it.
+// The C boundary for ncursesw: terminal set-up, keys and terminfo strings, plus small accessors
+// for the macros and globals Swift cannot import (or rejects under strict concurrency). Only
+// CursesTerminal uses it.
 #ifndef MARQUEE_CNCURSES_SHIM_H
 #define MARQUEE_CNCURSES_SHIM_H
 
@@ -23,24 +24,25 @@ static inline int mq_cols(void) { return COLS; }
 static inline int mq_colors(void) { return COLORS; }
 static inline int mq_color_pairs(void) { return COLOR_PAIRS; }
 
-static inline attr_t mq_attr_bold(void) { return A_BOLD; }
-static inline attr_t mq_attr_dim(void) { return A_DIM; }
-static inline attr_t mq_attr_underline(void) { return A_UNDERLINE; }
-static inline attr_t mq_attr_reverse(void) { return A_REVERSE; }
-
 static inline int mq_key_f(int n) { return KEY_F(n); }
 static inline mmask_t mq_click_mask(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED; }
 static inline mmask_t mq_button1_pressed(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED; }
 
-/// Draws one grapheme (a NUL-terminated wide string) with attributes and a colour pair.
-static inline int mq_put(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
-    cchar_t cell;
-    if (setcchar(&cell, text, attrs, pair, NULL) != OK) return ERR;
-    return mvwadd_wch(stdscr, y, x, &cell);
+/// Reads one key or character from `window`; returns OK, KEY_CODE_YES or ERR like wget_wch.
+static inline int mq_get(WINDOW *window, wint_t *out) { return wget_wch(window, out); }
+
+/// A terminfo string capability of the current terminal, or NULL when it has none.
+static inline const char *mq_string_capability(const char *name) {
+    char *value = tigetstr(name);
+    return (value == NULL || value == (char *)-1) ? NULL : value;
 }
 
-/// Reads one key or character; returns OK, KEY_CODE_YES or ERR like wget_wch.
-static inline int mq_get(wint_t *out) { return wget_wch(stdscr, out); }
+/// A terminfo boolean capability of the current terminal.
+static inline int mq_flag_capability(const char *name) { return tigetflag(name) > 0; }
+
+/// A capability with one or two numeric parameters filled in (a static buffer: copy it at once).
+static inline const char *mq_parameterized1(const char *capability, int a) { return tiparm(capability, a); }
+static inline const char *mq_parameterized2(const char *capability, int a, int b) { return tiparm(capability, a, b); }
 
 /// The UTF-8 check the locale set-up needs (nl_langinfo's result is not imported cleanly).
 static inline int mq_codeset_is_utf8(void) {

@@ -4,8 +4,9 @@ import Foundation
 import Synchronization
 import TerminalUI
 
-/// The real terminal: ncursesw on a dedicated thread. The app hands it frames (`Display`) and
-/// gets keys back; only this thread ever calls curses. It is a `Backend` of a `Terminal`, which
+/// The real terminal, on a dedicated thread: ncursesw sets the terminal up and reads keys, and
+/// the `Painter` writes frames as escape sequences from terminfo. The app hands it frames
+/// (`Display`) and gets keys back; only this thread ever calls curses. It is a `Backend` of a `Terminal`, which
 /// owns the last frame and the diff (as for every display). The thread sleeps in `poll` on the
 /// input and on a wake-up pipe: a key is read when it arrives and a frame drawn when it is
 /// handed over, with no timer in between. The terminal is restored by `stop()`, which the app
@@ -54,6 +55,9 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     // Owned by the curses thread.
     private var terminal: Terminal?
     private var painter: Painter?
+    /// Keys are read through a pad: reading from a pad never makes curses redraw the screen,
+    /// which the painter owns.
+    private var keyWindow: UnsafeMutablePointer<WINDOW>?
 
     public init(device: Device = .standard, theme: Theme) {
         self.device = device
@@ -145,7 +149,11 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
             drawPending()
         }
         continueSource?.cancel()
-        if !faults.contains(.skipTerminalRestore) { endwin() }
+        if !faults.contains(.skipTerminalRestore) {
+            painter?.resetAttributes()
+            painter?.flush()
+            endwin()
+        }
         running.withLock { $0 = false }
         finished.signal()
     }
@@ -156,7 +164,7 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     private func readKeys() {
         while true {
             var character: wint_t = 0
-            let result = mq_get(&character)
+            let result = mq_get(keyWindow, &character)
             if result == ERR { return }
             guard let key = KeyDecoder.decode(result: result, character: character) else { continue }
             if case .resize = key { refreshSize() }
@@ -194,12 +202,18 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         cbreak()
         noecho()
         nonl()
-        keypad(mq_stdscr(), true)
         intrflush(mq_stdscr(), false)
         set_escdelay(25)
-        wtimeout(mq_stdscr(), 0)
         curs_set(0)
         leaveok(mq_stdscr(), true)
+        guard let capabilities = TerminalCapabilities.current(), let pad = newpad(1, 1) else {
+            endwin()
+            startError.withLock { $0 = .cannotStart("the terminal cannot move its cursor (TERM=\(String(cString: termname())))") }
+            return false
+        }
+        keyWindow = pad
+        keypad(pad, true)
+        wtimeout(pad, 0)
         mousemask(mq_click_mask(), nil)
         mouseinterval(0)
         var capability = ColorCapability.none
@@ -209,7 +223,14 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
             capability = ColorCapability.detect(colors: Int(mq_colors()), environment: ProcessInfo.processInfo.environment)
         }
         capabilityValue.withLock { $0 = capability }
-        painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability, asciiOnly: asciiOnly)
+        // Curses' one and only screen update: the alternate screen, cleared. From here on the
+        // painter writes the screen.
+        refresh()
+        let output: Int32 = switch device {
+        case .standard: STDOUT_FILENO
+        case .descriptors(_, let output, _): output
+        }
+        painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability, capabilities: capabilities, output: output, asciiOnly: asciiOnly)
         terminal = Terminal(backend: self)
         refreshSize()
         return true
@@ -229,7 +250,7 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
 
     /// Clears the physical screen and draws the last frame in full (Ctrl-L, SIGCONT).
     private func repaint() {
-        wclear(mq_stdscr())
+        painter?.clearScreen()
         let frame = terminal?.lastFrame
         terminal?.invalidate()
         if let frame { pending.withLock { if $0.frame == nil { $0.frame = frame } } }
@@ -239,7 +260,6 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         let size = (width: Int(mq_cols()), height: Int(mq_lines()))
         sizeValue.withLock { $0 = size }
         terminal?.invalidate()
-        werase(mq_stdscr())
     }
 
     private func drawPending() {
@@ -254,15 +274,11 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
 
     public func draw(_ changes: [Buffer.Change]) {
         guard let painter else { return }
-        for change in changes where painter.asciiOnly || !change.cell.isContinuation {
-            painter.put(change)
-        }
+        let screen = size
+        for change in changes { painter.put(change, screen: screen) }
     }
 
-    public func clear() { werase(mq_stdscr()) }
+    public func clear() { painter?.clearScreen() }
 
-    public func flush() {
-        wnoutrefresh(mq_stdscr())
-        doupdate()
-    }
+    public func flush() { painter?.flush() }
 }
