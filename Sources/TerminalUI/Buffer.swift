@@ -1,20 +1,81 @@
 import Faults
+import Synchronization
 
 /// One terminal cell: a grapheme and the role that styles it. A wide grapheme occupies its
 /// cell and the next, which holds an empty continuation.
+///
+/// Eight bytes and no references: the grapheme is its one Unicode scalar (almost every cell)
+/// or the number of an interned longer grapheme, and the role is its number; so a frame is
+/// made, copied and compared without reference counting.
 public struct Cell: Hashable, Sendable {
-    public var symbol: String
+    /// 0: a continuation; below 0x110000: one scalar; with `interned` set: a `Graphemes` number.
+    private var glyph: UInt32
     public var role: StyleRole
 
+    private static let interned: UInt32 = 0x8000_0000
+
     public init(_ symbol: String = " ", role: StyleRole = .text) {
-        self.symbol = symbol
+        glyph = Self.glyph(symbol)
         self.role = role
+    }
+
+    public init(_ character: Character, role: StyleRole = .text) {
+        let scalars = character.unicodeScalars
+        if let first = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex, first.value != 0 {
+            glyph = first.value
+        } else {
+            glyph = Self.glyph(String(character))
+        }
+        self.role = role
+    }
+
+    /// A one-scalar cell (ASCII text, drawing symbols) made without looking at a string.
+    init(scalar: Unicode.Scalar, role: StyleRole) {
+        glyph = scalar.value == 0 ? Self.glyph("\u{0}") : scalar.value
+        self.role = role
+    }
+
+    private static func glyph(_ symbol: String) -> UInt32 {
+        let scalars = symbol.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.index(after: scalars.startIndex) == scalars.endIndex, first.value != 0 { return first.value }
+        return Graphemes.table.withLock { $0.number(for: symbol) }.map { interned | $0 } ?? 0xFFFD
+    }
+
+    /// The grapheme this cell shows ("" for a continuation).
+    public var symbol: String {
+        get {
+            if glyph == 0 { return "" }
+            if glyph & Self.interned != 0 { return Graphemes.table.withLock { $0.graphemes[Int(glyph & ~Self.interned)] } }
+            return Unicode.Scalar(glyph).map { String($0) } ?? "\u{FFFD}"
+        }
+        set { glyph = Self.glyph(newValue) }
     }
 
     public static let blank = Cell()
     static let continuation = Cell("", role: .text)
 
-    public var isContinuation: Bool { symbol.isEmpty }
+    public var isContinuation: Bool { glyph == 0 }
+}
+
+/// Graphemes of more than one scalar (an accented letter with its combining mark, a flag, a
+/// family emoji) that cells have shown, numbered as first seen. Bounded: past the limit a new
+/// one draws as U+FFFD (hostile text cannot grow it without end).
+struct Graphemes {
+    static let table = Mutex(Graphemes())
+    static let limit = 1 << 20
+
+    private(set) var graphemes: [String] = []
+    private var numbers: [String: UInt32] = [:]
+
+    mutating func number(for grapheme: String) -> UInt32? {
+        if let known = numbers[grapheme] { return known }
+        guard graphemes.count < Self.limit else { return nil }
+        let number = UInt32(graphemes.count)
+        graphemes.append(grapheme)
+        numbers[grapheme] = number
+        return number
+    }
 }
 
 /// A rectangle of cells, row-major: widgets draw into it, and `diff` tells the backend which
@@ -57,6 +118,15 @@ public struct Buffer: Hashable, Sendable {
         let bounds = (clip ?? area).intersection(area)
         guard y >= bounds.y, y < bounds.bottom else { return 0 }
         var column = x
+        // Printable ASCII, most of what a screen holds: one byte, one cell, one column.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for byte in text.utf8 {
+                if column + 1 > bounds.right { break }
+                if column >= bounds.x { set(column, y, Cell(scalar: Unicode.Scalar(byte), role: role)) }
+                column += 1
+            }
+            return max(0, column - x)
+        }
         let raw = Faults.active.contains(.rawText)
         for character in text {
             var width = CharacterWidth.of(character)
@@ -67,7 +137,7 @@ public struct Buffer: Hashable, Sendable {
             }
             if column + width > bounds.right { break }
             if column >= bounds.x {
-                set(column, y, Cell(String(character), role: role))
+                set(column, y, Cell(character, role: role))
                 if width == 2 { set(column + 1, y, .continuation) }
             }
             column += width
@@ -80,7 +150,12 @@ public struct Buffer: Hashable, Sendable {
         let target = rect.intersection(area)
         guard !target.isEmpty else { return }
         for y in target.y..<target.bottom {
-            for x in target.x..<target.right { set(x, y, cell) }
+            // Only the edges can cut a wide grapheme outside the rectangle in half; the right
+            // edge first, so that its repair of a neighbour inside is overwritten.
+            set(target.right - 1, y, cell)
+            set(target.x, y, cell)
+            guard target.width > 2, let first = index(target.x + 1, y) else { continue }
+            for offset in first..<(first + target.width - 2) { cells[offset] = cell }
         }
     }
 

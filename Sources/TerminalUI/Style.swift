@@ -1,9 +1,15 @@
+import Synchronization
+
 /// What a cell shows, by meaning rather than colour (`seat.free`, `panel.border.focus`); a theme
 /// turns roles into colours and attributes.
+///
+/// A role is a number in a process-wide table of role names, so that a cell carrying one is
+/// copied and compared without touching a string (a frame is 12,000 cells).
 public struct StyleRole: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
-    public let name: String
-    public init(_ name: String) { self.name = name }
-    public init(stringLiteral value: String) { name = value }
+    let number: UInt16
+    public init(_ name: String) { number = RoleNames.table.withLock { $0.number(for: name) } }
+    public init(stringLiteral value: String) { self.init(value) }
+    public var name: String { RoleNames.table.withLock { $0.names[Int(number)] } }
     public var description: String { name }
 
     public static let text: StyleRole = "text"
@@ -21,6 +27,24 @@ public struct StyleRole: Hashable, Sendable, ExpressibleByStringLiteral, CustomS
     public static let dialog: StyleRole = "dialog"
     public static let statusOK: StyleRole = "status.ok"
     public static let statusError: StyleRole = "status.error"
+}
+
+/// The names of every role the process has used, numbered as first seen. Role names come from
+/// code and theme files, a few hundred at most; past the table's limit a name draws as `text`.
+struct RoleNames {
+    static let table = Mutex(RoleNames())
+
+    private(set) var names: [String] = ["text"]
+    private var numbers: [String: UInt16] = ["text": 0]
+
+    mutating func number(for name: String) -> UInt16 {
+        if let known = numbers[name] { return known }
+        guard names.count <= Int(UInt16.max) else { return 0 }
+        let number = UInt16(names.count)
+        names.append(name)
+        numbers[name] = number
+        return number
+    }
 }
 
 /// A terminal colour: the default, one of the 256 indexed colours, or an exact RGB to be

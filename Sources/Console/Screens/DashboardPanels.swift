@@ -7,14 +7,19 @@ import Ticketing
 /// countdown with a bar, urgent under a minute.
 struct HoldsView: Widget {
     let state: AppState
+    static let urgent: StyleRole = "countdown.urgent", normal: StyleRole = "countdown.normal"
 
     func render(in area: Rect, into buffer: inout Buffer) {
-        let holds = state.visibleHolds
-        Panel(title: "HOLDS \(holds.count)", focused: state.focus == .holds, note: "expiring first").render(in: area, into: &buffer)
+        var list = state.holds
+        if state.focus != .holds { list.selected = nil }
+        let inner = Panel.inner(area)
+        // Only as many holds as can be on screen are kept in order (a rush holds thousands).
+        let (holds, count) = state.show.map { state.models.holds.soonest(max(list.offset, list.selected ?? 0, 0) + inner.height + 1, show: $0) } ?? ([], 0)
+        Panel(title: "HOLDS \(count)", focused: state.focus == .holds, note: "expiring first").render(in: area, into: &buffer)
         func items(_ hold: Holds.Hold) -> [Table.Item] {
             let left = hold.expiresAt.timeIntervalSince(state.now)
             let span = max(hold.expiresAt.timeIntervalSince(hold.heldAt), 1)
-            let role: StyleRole = left < 60 ? "countdown.urgent" : "countdown.normal"
+            let role = left < 60 ? Self.urgent : Self.normal
             let filled = Int((max(left, 0) / span * 6).rounded())
             let bar = String(repeating: "█", count: min(filled, 6)) + String(repeating: "░", count: 6 - min(filled, 6))
             return [
@@ -22,16 +27,13 @@ struct HoldsView: Widget {
                 .init(hold.amount.description), .init(bar, role: role), .init(Format.countdown(left), role: role),
             ]
         }
-        var list = state.holds
-        if state.focus != .holds { list.selected = nil }
-        let inner = Panel.inner(area)
         // Narrow panels keep the countdown and drop the bar and the seats first.
         let wide = inner.width >= 56
         let columns: [Table.Column] = wide
             ? [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("SEATS", width: .fixed(9)),
                .init("AMOUNT", width: .fixed(10), alignRight: true), .init("", width: .fixed(7)), .init("LEFT", width: .fixed(6), alignRight: true)]
             : [.init("HOLD", width: .fixed(11)), .init("WHO", width: .fill), .init("AMOUNT", width: .fixed(10), alignRight: true), .init("LEFT", width: .fixed(6), alignRight: true)]
-        Table(columns: columns, count: holds.count, row: { index in
+        Table(columns: columns, count: count, row: { index in
             let all = items(holds[index])
             return wide ? all : [all[0], all[1], all[3], all[5]]
         }, state: list, emptyMessage: "no holds on this show").render(in: inner, into: &buffer)
@@ -60,7 +62,7 @@ struct SalesView: Widget {
         for section in state.sections where y < inner.bottom - 1 {
             let sold = sales.bySection[section.name]?.tickets ?? 0
             let ratio = section.capacity == 0 ? 0 : Double(sold) / Double(section.capacity)
-            let name = CharacterWidth.truncate(section.name, to: 9).padding(toLength: 10, withPad: " ", startingAt: 0)
+            let name = Format.padded(CharacterWidth.truncate(section.name, to: 9), to: 10)
             Label(name, role: .muted).render(in: Rect(x: inner.x, y: y, width: 10, height: 1), into: &buffer)
             Gauge(ratio: ratio, label: Format.percent(ratio)).render(in: Rect(x: inner.x + 10, y: y, width: max(inner.width - 10, 0), height: 1), into: &buffer)
             y += 1
@@ -75,6 +77,8 @@ struct SalesView: Widget {
 /// The newest events, coloured by kind; follows the head unless paused, filterable.
 struct FeedView: Widget {
     let state: AppState
+    /// Each kind's style (`feed.type.sale`), named once rather than for every line of every frame.
+    static let roles = Dictionary(uniqueKeysWithValues: EventFeed.Kind.allCases.map { ($0, StyleRole("feed.type.\($0.rawValue)")) })
 
     func render(in area: Rect, into buffer: inout Buffer) {
         let note = (state.following ? "following" : "paused") + " · filter: " + (state.feedFilter.isEmpty ? "all" : sanitize(state.feedFilter))
@@ -100,9 +104,9 @@ struct FeedView: Widget {
         }
         for (offset, entry) in entries.dropFirst(list.offset).prefix(rest.height).enumerated() {
             let y = rest.y + offset
-            let role = StyleRole("feed.type.\(entry.kind.rawValue)")
-            let stream = CharacterWidth.truncate(entry.stream, to: 22).padding(toLength: 23, withPad: " ", startingAt: 0)
-            let type = entry.type.padding(toLength: 23, withPad: " ", startingAt: 0)
+            let role = Self.roles[entry.kind] ?? .text
+            let stream = Format.padded(CharacterWidth.truncate(entry.stream, to: 22), to: 23)
+            let type = Format.padded(entry.type, to: 23)
             let text = "\(Format.clock(entry.at, state.timeZone)) #\(entry.position) \(stream)\(type)\(sanitize(entry.summary)) · \(sanitize(entry.actor))"
             Label(text, role: role).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
             if state.focus == .feed, list.offset + offset == list.selected {

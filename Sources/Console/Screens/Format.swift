@@ -13,6 +13,23 @@ enum Format {
         return two(day / 3600) + ":" + two(day / 60 % 60) + ":" + two(day % 60)
     }
 
+    /// `text` in exactly `columns` columns: cut where it is wider, padded with spaces where narrower.
+    static func padded(_ text: String, to columns: Int) -> String {
+        var width = CharacterWidth.of(text)
+        var shown = text
+        if width > columns {
+            shown = ""
+            width = 0
+            for character in text {
+                let next = CharacterWidth.of(character)
+                if width + next > columns { break }
+                shown.append(character)
+                width += next
+            }
+        }
+        return shown + String(repeating: " ", count: columns - width)
+    }
+
     /// `4:07`, never negative.
     static func countdown(_ seconds: TimeInterval) -> String {
         let total = max(0, Int(seconds.rounded(.up)))

@@ -82,7 +82,7 @@ struct HelpScreen: Widget {
             if line.0.isEmpty {
                 Label(line.1, role: .title).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
             } else {
-                Label(spans: [(line.0.padding(toLength: 14, withPad: " ", startingAt: 0), .hintKey), (line.1, .text)]).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
+                Label(spans: [(Format.padded(line.0, to: 14), .hintKey), (line.1, .text)]).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
             }
         }
     }

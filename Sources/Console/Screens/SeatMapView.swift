@@ -63,12 +63,16 @@ struct SeatMapGeometry {
 struct SeatMapView: Widget {
     let state: AppState
 
-    static func glyph(_ kind: SeatState.Kind) -> (String, StyleRole)? {
+    // Named once: a frame draws thousands of seats.
+    static let free: StyleRole = "seat.free", held: StyleRole = "seat.held", sold: StyleRole = "seat.sold"
+    static let blocked: StyleRole = "seat.blocked", selected: StyleRole = "seat.selected", cursor: StyleRole = "seat.cursor"
+
+    static func glyph(_ kind: SeatState.Kind) -> (Character, StyleRole)? {
         switch kind {
         case .available: nil
-        case .held: ("◐", "seat.held")
-        case .sold: ("■", "seat.sold")
-        case .blocked: ("×", "seat.blocked")
+        case .held: ("◐", held)
+        case .sold: ("■", sold)
+        case .blocked: ("×", blocked)
         }
     }
 
@@ -116,14 +120,17 @@ struct SeatMapView: Widget {
         let row = section.rows[r]
         let start = section.rowStart(r)
         buffer.put(row.label, x: geometry.area.x, y: y, role: .muted, clip: geometry.area)
+        let countsOnly = section.countsOnly == true
+        let cursorHere = state.focus == .seats && state.cursor.section == s && state.cursor.row == r
         for seat in geometry.firstSeat..<row.seats {
             let x = geometry.x(ofSeat: seat)
             guard x < geometry.area.right else { break }
-            var (glyph, role): (String, StyleRole) = section.countsOnly == true ? ("·", .muted) : ("●", "seat.free")
+            var (glyph, role): (Character, StyleRole) = countsOnly ? ("·", .muted) : ("●", Self.free)
             if let look = Self.glyph(section.seats[start + seat].kind) { (glyph, role) = look }
-            if selected.contains(start + seat) { (glyph, role) = ("◉", "seat.selected") }
-            if state.focus == .seats, state.cursor == .init(section: s, row: r, seat: seat) { role = "seat.cursor" }
-            buffer.put(glyph, x: x, y: y, role: role, clip: geometry.area)
+            if !selected.isEmpty, selected.contains(start + seat) { (glyph, role) = ("◉", Self.selected) }
+            if cursorHere, state.cursor.seat == seat { role = Self.cursor }
+            // Every glyph is one column, and x is inside the area (checked above).
+            buffer.set(x, y, Cell(glyph, role: role))
         }
     }
 }

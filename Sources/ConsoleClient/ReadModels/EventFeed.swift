@@ -43,7 +43,8 @@ extension RowSet where Row == EventFeed.Entry {
     /// The newest `limit` entries (matching `filter`), found by walking down from the newest
     /// position rather than sorting the whole feed: what a frame of the feed panel needs.
     public func newest(_ limit: Int, matching filter: String? = nil) -> [EventFeed.Entry] {
-        guard limit > 0, var position = rows.values.lazy.map(\.position).max() else { return [] }
+        // The newest key, from the keys alone (zero-padded positions sort as numbers).
+        guard limit > 0, let newest = rows.keys.max(), var position = Int64(newest) else { return [] }
         let needle = filter.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         var found: [EventFeed.Entry] = []
         var seen = 0
