@@ -127,6 +127,20 @@ public struct Buffer: Hashable, Sendable {
             }
             return max(0, column - x)
         }
+        // Text whose every scalar is a grapheme by itself (box drawing, bars, `·`, `€`): no
+        // grapheme breaking.
+        if text.unicodeScalars.allSatisfy(CharacterWidth.standsAlone) {
+            for scalar in text.unicodeScalars {
+                let width = CharacterWidth.of(scalar)
+                if column + width > bounds.right { break }
+                if column >= bounds.x {
+                    set(column, y, Cell(scalar: scalar, role: role))
+                    if width == 2 { set(column + 1, y, .continuation) }
+                }
+                column += width
+            }
+            return max(0, column - x)
+        }
         let raw = Faults.active.contains(.rawText)
         for character in text {
             var width = CharacterWidth.of(character)

@@ -56,7 +56,25 @@ public enum CharacterWidth {
     }
 
     /// Columns taken by a string.
-    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    public static func of(_ text: String) -> Int {
+        let scalars = text.unicodeScalars
+        if scalars.allSatisfy(standsAlone) { return scalars.reduce(0) { $0 + of($1) } }
+        return text.reduce(0) { $0 + of($1) }
+    }
+
+    /// Whether a scalar is always a grapheme by itself, whatever is next to it: printable
+    /// ASCII, Latin up to the combining marks, and the punctuation, arrows, box drawing, blocks
+    /// and symbols from U+2010 to U+2BFF, less the joiners and the marks that combine with
+    /// symbols. A string made only of these needs no grapheme breaking (the screens' text,
+    /// seat glyphs, bars and borders).
+    @inline(__always)
+    public static func standsAlone(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        switch value {
+        case 0x20..<0x7F, 0xA0..<0x300, 0x2010..<0x2028, 0x2030..<0x2060, 0x2070..<0x20D0, 0x2100..<0x2C00: return true
+        default: return false
+        }
+    }
 
     /// The longest prefix of `text` that fits in `columns`, with `…` when cut.
     public static func truncate(_ text: String, to columns: Int) -> String {

@@ -86,7 +86,7 @@ struct FeedView: Widget {
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
         // Only the entries on screen (the feed keeps hundreds).
-        let entries = state.models.feed.newest(max(state.feed.offset, state.feed.selected ?? 0, 0) + inner.height + 1, matching: state.feedFilter)
+        let entries = state.models.feed.newest(max(state.feed.offset, state.feed.selected ?? 0, 0) + inner.height + 1, matching: state.feedFilter, head: state.head)
         // Bus notices (a subscriber retrying, stopped, skipped) from the last ten minutes lead the feed.
         let notices = state.notices.filter { state.now.timeIntervalSince($0.at) < 600 }.suffix(3).reversed()
         var top = inner.y

@@ -42,9 +42,18 @@ extension RowSet where Row == EventFeed.Entry {
     /// The newest entries first, optionally only those whose type or stream contains `filter`.
     /// The newest `limit` entries (matching `filter`), found by walking down from the newest
     /// position rather than sorting the whole feed: what a frame of the feed panel needs.
-    public func newest(_ limit: Int, matching filter: String? = nil) -> [EventFeed.Entry] {
-        // The newest key, from the keys alone (zero-padded positions sort as numbers).
-        guard limit > 0, let newest = rows.keys.max(), var position = Int64(newest) else { return [] }
+    /// `head`, the store's newest position when known, is where the newest entry usually is:
+    /// found there, the feed is not scanned for it.
+    public func newest(_ limit: Int, matching filter: String? = nil, head: Int64? = nil) -> [EventFeed.Entry] {
+        guard limit > 0 else { return [] }
+        var position: Int64
+        if let head, rows[EventFeed.key(head)] != nil {
+            position = head
+        } else {
+            // The newest key, from the keys alone (zero-padded positions sort as numbers).
+            guard let newest = rows.keys.max(), let found = Int64(newest) else { return [] }
+            position = found
+        }
         let needle = filter.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         var found: [EventFeed.Entry] = []
         var seen = 0
