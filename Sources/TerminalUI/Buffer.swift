@@ -9,7 +9,7 @@ import Synchronization
 /// made, copied and compared without reference counting.
 public struct Cell: Hashable, Sendable {
     /// 0: a continuation; below 0x110000: one scalar; with `interned` set: a `Graphemes` number.
-    private var glyph: UInt32
+    private let glyph: UInt32
     public var role: StyleRole
 
     private static let interned: UInt32 = 0x8000_0000
@@ -44,12 +44,9 @@ public struct Cell: Hashable, Sendable {
 
     /// The grapheme this cell shows ("" for a continuation).
     public var symbol: String {
-        get {
-            if glyph == 0 { return "" }
-            if glyph & Self.interned != 0 { return Graphemes.table.withLock { $0.graphemes[Int(glyph & ~Self.interned)] } }
-            return Unicode.Scalar(glyph).map { String($0) } ?? "\u{FFFD}"
-        }
-        set { glyph = Self.glyph(newValue) }
+        if glyph == 0 { return "" }
+        if glyph & Self.interned != 0 { return Graphemes.table.withLock { $0.graphemes[Int(glyph & ~Self.interned)] } }
+        return Unicode.Scalar(glyph).map { String($0) } ?? "\u{FFFD}"
     }
 
     public static let blank = Cell()
