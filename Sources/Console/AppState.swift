@@ -48,7 +48,7 @@ public struct AppState: Sendable, Equatable {
 
     public var screen: Screen = .dashboard
     public var focus: Focus = .seats
-    public var models = ReadModels()
+    public var models = ReadModels() { didSet { orderHolds() } }
     public var head: Int64 = 0
     public var lag: Int64 = 0
     public var failures: [SubscriberFailure] = []
@@ -63,7 +63,7 @@ public struct AppState: Sendable, Equatable {
     public var width = 120
     public var height = 40
 
-    public var show: ShowID?
+    public var show: ShowID? { didSet { if show != oldValue { orderHolds() } } }
     /// The show the console chose itself (the busiest on sale); while `show` is still that one
     /// and the operator has pressed no key, the dashboard follows whichever show is busiest.
     public var autoShow: ShowID?
@@ -164,7 +164,23 @@ public struct AppState: Sendable, Equatable {
         return SeatID(section: section.name, row: row.label, number: cursor.seat + 1)
     }
 
-    public var visibleHolds: [Holds.Hold] { show.map { models.holds.byExpiry(show: $0) } ?? [] }
+    /// The show's active holds, soonest expiry first. Ordered when the read models or the show
+    /// change, not on every frame or key: a frame only advances the clock, and a rush holds
+    /// thousands where the panel shows a dozen.
+    public private(set) var visibleHolds: [Holds.Hold] = []
+
+    private mutating func orderHolds() { visibleHolds = show.map { models.holds.byExpiry(show: $0) } ?? [] }
+
+    /// How many of the show's holds expire within `seconds` of now (a binary search of the order).
+    public func holdsExpiring(within seconds: TimeInterval) -> Int {
+        let limit = now.addingTimeInterval(seconds)
+        var low = 0, high = visibleHolds.count
+        while low < high {
+            let middle = (low + high) / 2
+            if visibleHolds[middle].expiresAt <= limit { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     public var visibleFeed: [EventFeed.Entry] { models.feed.newestFirst(matching: feedFilter) }
 

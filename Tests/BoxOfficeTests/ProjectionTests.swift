@@ -80,28 +80,6 @@ struct ProjectionTests {
         _ = try await r.box.execute(.expireHold(third), saga)
         holds = r.models().holds.byExpiry()
         #expect(holds.map(\.reservationId) == [first])
-        #expect(r.models().holds.expiring(within: 60, of: r.clock.now()) == 1)
-    }
-
-    @Test func theSoonestHoldsAreTheFirstOfTheWholeOrderWithTheirCount() {
-        // Many ties in expiry, two shows: the panel's partial order must agree with the full sort.
-        var generator = SystemRandomNumberGenerator()
-        var holds = RowSet<Holds.Hold>()
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        for n in 0..<300 {
-            let id = ReservationID("R-\(Int.random(in: 0..<1_000_000, using: &generator))-\(n)")
-            holds[id.rawValue] = Holds.Hold(
-                reservationId: id, showId: ShowID(n % 3 == 0 ? "a" : "b"), customer: "c", seats: [], amount: Money(minor: 1, currency: "EUR"),
-                heldAt: start, expiresAt: start.addingTimeInterval(Double(Int.random(in: 0..<40, using: &generator))), extended: false, heldBy: "t")
-        }
-        for show in [nil, ShowID("a"), ShowID("b")] {
-            let all = holds.byExpiry(show: show)
-            for limit in [0, 1, 7, 100, 400] {
-                let soonest = holds.soonest(limit, show: show)
-                #expect(soonest.count == all.count)
-                #expect(soonest.holds.map(\.reservationId) == all.prefix(limit).map(\.reservationId))
-            }
-        }
     }
 
     @Test func salesAnalyticsAddsUpRevenueTicketsAndOutcomes() async throws {

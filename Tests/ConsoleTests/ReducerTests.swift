@@ -526,4 +526,36 @@ struct OutcomeTests {
         }
         expect(&state, .eventLoaded(position: 99, .failure(ClientError("no event at #99")))) { $0.status = .init(text: "no event at #99", isError: true) }
     }
+
+    @Test func theHoldsOrderFollowsTheSnapshotAndTheShowAndCountsWhatExpiresWithinAMinute() {
+        // Many ties in expiry and two shows: the order kept in the state must be the full sort
+        // of the show's holds, redone when the models or the show change and not otherwise.
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var generator = SystemRandomNumberGenerator()
+        var holds = RowSet<Holds.Hold>()
+        for n in 0..<300 {
+            let id = ReservationID("R-\(Int.random(in: 0..<1_000_000, using: &generator))-\(n)")
+            holds[id.rawValue] = Holds.Hold(
+                reservationId: id, showId: ShowID(n % 3 == 0 ? "a" : "b"), customer: "c", seats: [], amount: Money(minor: 1, currency: "EUR"),
+                heldAt: start, expiresAt: start.addingTimeInterval(Double(Int.random(in: 0..<120, using: &generator))), extended: false, heldBy: "t")
+        }
+        var state = AppState(now: start, timeZone: TimeZone(identifier: "UTC")!, operatorName: "ana")
+        #expect(state.visibleHolds.isEmpty && state.holdsExpiring(within: 60) == 0)
+        state.models = ReadModels(holds: holds)
+        for show in [ShowID("a"), ShowID("b")] {
+            state.show = show
+            let all = holds.byExpiry(show: show)
+            #expect(state.visibleHolds == all)
+            for seconds in [-1.0, 0, 30, 60, 119, 500] {
+                #expect(state.holdsExpiring(within: seconds) == all.count { $0.expiresAt <= start.addingTimeInterval(seconds) })
+            }
+        }
+        // A later snapshot without the show's first hold reorders; a tick alone does not.
+        let first = state.visibleHolds[0].reservationId
+        holds[first.rawValue] = nil
+        state.models = ReadModels(holds: holds)
+        #expect(state.visibleHolds == holds.byExpiry(show: state.show) && !state.visibleHolds.contains { $0.reservationId == first })
+        _ = Reducer.reduce(into: &state, .tick(start.addingTimeInterval(30)))
+        #expect(state.holdsExpiring(within: 0) == holds.byExpiry(show: state.show).count { $0.expiresAt <= start.addingTimeInterval(30) })
+    }
 }

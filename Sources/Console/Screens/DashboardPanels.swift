@@ -13,8 +13,7 @@ struct HoldsView: Widget {
         var list = state.holds
         if state.focus != .holds { list.selected = nil }
         let inner = Panel.inner(area)
-        // Only as many holds as can be on screen are kept in order (a rush holds thousands).
-        let (holds, count) = state.show.map { state.models.holds.soonest(max(list.offset, list.selected ?? 0, 0) + inner.height + 1, show: $0) } ?? ([], 0)
+        let holds = state.visibleHolds, count = holds.count
         Panel(title: "HOLDS \(count)", focused: state.focus == .holds, note: "expiring first").render(in: area, into: &buffer)
         func items(_ hold: Holds.Hold) -> [Table.Item] {
             let left = hold.expiresAt.timeIntervalSince(state.now)
@@ -53,7 +52,7 @@ struct SalesView: Widget {
         Panel(title: "SALES", note: "\(Format.wholeMoney(sales.revenueMinor, sales.currency)) · \(sales.sold) sold").render(in: area, into: &buffer)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
-        let expiring = state.models.holds.expiring(within: 60, of: state.now, show: show)
+        let expiring = state.holdsExpiring(within: 60)
         let line1 = "avg \(Format.money(sales.averagePriceMinor, sales.currency)) · \(Format.percent(sales.sellThrough)) sold · conversion \(Format.percent(sales.conversion))"
         Label(line1).render(in: Rect(x: inner.x, y: inner.y, width: inner.width, height: 1), into: &buffer)
         Label("expired \(sales.expired) · cancelled \(sales.cancelled) · failed \(sales.compensated) · expiring <1 min \(expiring)", role: .muted)

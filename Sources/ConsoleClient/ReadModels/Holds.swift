@@ -69,33 +69,4 @@ extension RowSet where Row == Holds.Hold {
         rows.values.filter { show == nil || $0.showId == show }
             .sorted { ($0.expiresAt, $0.reservationId) < ($1.expiresAt, $1.reservationId) }
     }
-
-    /// The first `limit` holds of `byExpiry(show:)` and how many there are in all, in one pass
-    /// that keeps only `limit` of them: what a frame of the holds panel needs (a rush holds
-    /// thousands, and the panel shows a dozen).
-    public func soonest(_ limit: Int, show: ShowID? = nil) -> (holds: [Holds.Hold], count: Int) {
-        func before(_ a: Holds.Hold, _ b: Holds.Hold) -> Bool {
-            a.expiresAt != b.expiresAt ? a.expiresAt < b.expiresAt : a.reservationId < b.reservationId
-        }
-        var kept: [Holds.Hold] = []
-        kept.reserveCapacity(max(limit, 0) + 1)
-        var count = 0
-        for hold in rows.values where show == nil || hold.showId == show {
-            count += 1
-            guard limit > 0, kept.count < limit || before(hold, kept[kept.count - 1]) else { continue }
-            var low = 0, high = kept.count
-            while low < high {
-                let middle = (low + high) / 2
-                if before(kept[middle], hold) { low = middle + 1 } else { high = middle }
-            }
-            kept.insert(hold, at: low)
-            if kept.count > limit { kept.removeLast() }
-        }
-        return (kept, count)
-    }
-
-    /// Holds that expire within `seconds` of `now`.
-    public func expiring(within seconds: TimeInterval, of now: Date, show: ShowID? = nil) -> Int {
-        rows.values.count { (show == nil || $0.showId == show) && $0.expiresAt.timeIntervalSince(now) <= seconds }
-    }
 }
