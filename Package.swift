@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The domain: value types, deciders and typed errors. No I/O, no clock reads.
@@ -27,6 +28,8 @@ let package = Package(
         .target(name: "Faults"),
         // The append-only log in SQLite; stores envelopes and knows no domain type.
         .target(name: "EventStore", dependencies: ["Faults", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: acrossModules),
+        // The same log in PostgreSQL, for box offices on several machines sharing one server.
+        .target(name: "PostgresStore", dependencies: ["EventStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]),
         // What the console is handed: the read models' rows and snapshots, as values. Knows no
         // store and no engine (the persistent map under each snapshot is swift-collections').
         .target(name: "ConsoleClient", dependencies: ["Ticketing", .product(name: "HashTreeCollections", package: "swift-collections")], swiftSettings: acrossModules),
@@ -71,7 +74,7 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "Console", "ConsoleClient", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
         ], exclude: ["Findings"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresStore", "Faults", "CProcess", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: [

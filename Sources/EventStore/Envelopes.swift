@@ -74,7 +74,7 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     /// No check.
     case any
 
-    func admits(_ actual: Int64) -> Bool {
+    package func admits(_ actual: Int64) -> Bool {
         switch self {
         case .noStream: actual == 0
         case .exact(let version): actual == version

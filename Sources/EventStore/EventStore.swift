@@ -156,15 +156,17 @@ public enum EventStoreError: Error, Hashable, Sendable, CustomStringConvertible 
 
 /// Streams an earlier request of a batch failed to write (or repeated): later requests that
 /// touch them are refused as conflicts instead of being appended on a wrong premise.
-struct BatchTaint {
+package struct BatchTaint {
     private var streams: Set<String> = []
 
-    func refusal(for request: AppendRequest, actual: (String) throws -> Int64) rethrows -> EventStoreError? {
+    package init() {}
+
+    package func refusal(for request: AppendRequest, actual: (String) throws -> Int64) rethrows -> EventStoreError? {
         guard let write = request.writes.first(where: { streams.contains($0.stream) }) else { return nil }
         return .wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: try actual(write.stream))
     }
 
-    mutating func record(_ outcome: Result<AppendOutcome, EventStoreError>, of request: AppendRequest) {
+    package mutating func record(_ outcome: Result<AppendOutcome, EventStoreError>, of request: AppendRequest) {
         switch outcome {
         case .success(.appended): return
         case .success(.duplicate), .failure: streams.formUnion(request.writes.map(\.stream))

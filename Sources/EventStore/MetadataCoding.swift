@@ -1,20 +1,20 @@
 import Foundation
 
 /// The `metadata` column's JSON: every key present, null when absent, keys in a fixed order.
-enum MetadataCoding {
+package enum MetadataCoding {
     private static let decoder = JSONDecoder()
 
-    static func encode(_ metadata: EventMetadata) -> String {
+    package static func encode(_ metadata: EventMetadata) -> String {
         "{\"actor\":\(JSONText.quoted(metadata.actor)),\"causationId\":\(JSONText.quoted(metadata.causationId)),"
             + "\"commandId\":\(JSONText.quoted(metadata.commandId)),\"correlationId\":\(JSONText.quoted(metadata.correlationId))}"
     }
 
-    static func decode(_ text: String, position: Int64) throws -> EventMetadata {
+    package static func decode(_ text: String, position: Int64) throws -> EventMetadata {
         try decode(Data(text.utf8), position: position)
     }
 
     /// Reads the fixed shape by hand; anything else goes through `JSONDecoder`.
-    static func decode(_ data: Data, position: Int64) throws -> EventMetadata {
+    package static func decode(_ data: Data, position: Int64) throws -> EventMetadata {
         if let fast = fastDecode(data) { return fast }
         do {
             return try decoder.decode(EventMetadata.self, from: data)

@@ -130,6 +130,14 @@ public struct RowChanges: Sendable, Hashable {
     public var isEmpty: Bool { inserted == 0 && updated == 0 && deleted == 0 }
 }
 
+/// Names every engine gives the same things.
+package enum StoreNames {
+    /// A shadow is the live table's name with this suffix (no model name ends in it).
+    package static let shadowSuffix = "__shadow"
+    /// The `store_info` key of the read-model generation.
+    package static let generationKey = "read_model_generation"
+}
+
 /// One subscriber's writes within `commitTogether`.
 public typealias ReadModelPart = (any ReadModelTransaction) throws -> Void
 

@@ -91,7 +91,7 @@ extension SQLiteEventStore: ReadModelStorage {
     }
 
     static func generation(_ db: Database) throws -> Int64 {
-        Int64(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_info WHERE key = ?"), arguments: [generationKey]) ?? "") ?? 0
+        Int64(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_info WHERE key = ?"), arguments: [StoreNames.generationKey]) ?? "") ?? 0
     }
 
     /// The read-model side of one write transaction.
@@ -136,7 +136,7 @@ extension SQLiteEventStore: ReadModelStorage {
     }
 
     public func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
-        let shadow = readModelTable(model) + Self.shadowSuffix
+        let shadow = readModelTable(model) + StoreNames.shadowSuffix
         try guarded {
             try database.write { db in try Self.writeShadow(shadow, rows: rows, deleted: deleted, fresh: fresh, db) }
         }
@@ -152,10 +152,6 @@ extension SQLiteEventStore: ReadModelStorage {
         let delete = try db.cachedStatement(sql: "DELETE FROM \(shadow) WHERE key = ?")
         for key in deleted where rows[key] == nil { try delete.execute(arguments: [key]) }
     }
-
-    /// A shadow is the live table's name with this suffix (no model name ends in it).
-    static let shadowSuffix = "__shadow"
-    static let generationKey = "read_model_generation"
 
     public func swapShadows(_ given: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
         try guarded {
@@ -176,13 +172,13 @@ extension SQLiteEventStore: ReadModelStorage {
                         }
                         let caughtUp = try catchingUp(ahead) { after, limit in try Self.events(after: after, limit: limit, db) }
                         for (model, changes) in caughtUp {
-                            try Self.writeShadow(readModelTable(model) + Self.shadowSuffix, rows: changes.rows, deleted: changes.deleted, fresh: false, db)
+                            try Self.writeShadow(readModelTable(model) + StoreNames.shadowSuffix, rows: changes.rows, deleted: changes.deleted, fresh: false, db)
                         }
                         checkpoints.merge(ahead) { max($0, $1) }
                     }
                     var changes: [String: RowChanges] = [:]
                     for (model, checkpoint) in checkpoints {
-                        let (live, shadow) = (readModelTable(model), readModelTable(model) + Self.shadowSuffix)
+                        let (live, shadow) = (readModelTable(model), readModelTable(model) + StoreNames.shadowSuffix)
                         try Self.ensureTable(live, db)
                         try Self.ensureTable(shadow, db)
                         changes[model] = try Self.difference(from: live, to: shadow, db)
@@ -194,7 +190,7 @@ extension SQLiteEventStore: ReadModelStorage {
                     try db.execute(sql: """
                         INSERT INTO store_info (key, value) VALUES (?, '1')
                         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-                        """, arguments: [Self.generationKey])
+                        """, arguments: [StoreNames.generationKey])
                     outcome = .swapped(changes, checkpoints: checkpoints)
                     return .commit
                 }
@@ -217,7 +213,7 @@ extension SQLiteEventStore: ReadModelStorage {
     public func dropShadows(of models: [String]) throws(EventStoreError) {
         try guarded {
             try database.write { db in
-                for model in models { try db.execute(sql: "DROP TABLE IF EXISTS \(readModelTable(model) + Self.shadowSuffix)") }
+                for model in models { try db.execute(sql: "DROP TABLE IF EXISTS \(readModelTable(model) + StoreNames.shadowSuffix)") }
             }
         }
     }

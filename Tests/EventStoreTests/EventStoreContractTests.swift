@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Event store contract")
 struct EventStoreContractTests {
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func appendsToANewStreamAndReadsItBack(_ kind: StoreKind) throws {
         let store = try kind.make()
         let outcome = try store.append(AppendRequest(writes: [
@@ -23,7 +23,7 @@ struct EventStoreContractTests {
         #expect(try store.headPosition() == 2)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func refusesAWrongExpectedVersionAndWritesNothing(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "s", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -40,7 +40,7 @@ struct EventStoreContractTests {
         #expect(try store.read(stream: "s").map(\.type) == ["A", "B", "C"])
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func appliesAllStreamsOfARequestOrNone(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -53,7 +53,7 @@ struct EventStoreContractTests {
         #expect(try store.headPosition() == 1)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aConditionOnlyWriteChecksAStreamThatWasRead(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -65,7 +65,7 @@ struct EventStoreContractTests {
         #expect(try store.version(of: "show-a") == 1)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aTransactionSeesItsOwnAppendsAndCommitsThemTogether(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -87,7 +87,7 @@ struct EventStoreContractTests {
         #expect(try store.loadSnapshot(stream: "show-a")?.version == 2)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aTransactionThatThrowsLeavesNoTrace(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -104,7 +104,7 @@ struct EventStoreContractTests {
         #expect(try store.loadSnapshot(stream: "inventory-a") == nil)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aBatchCommitsEachRequestOnItsOwn(_ kind: StoreKind) throws {
         let store = try kind.make()
         let results = try store.append([
@@ -120,7 +120,7 @@ struct EventStoreContractTests {
         #expect(try store.readAll(after: 0, limit: 10).map(\.type) == ["A1", "A2", "C1", "C2"])
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aRequestAfterAFailedOneOnTheSameStreamFailsToo(_ kind: StoreKind) throws {
         let store = try kind.make()
         _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "s", expected: .noStream, events: [event("A")])], recordedAt: t0))
@@ -138,7 +138,7 @@ struct EventStoreContractTests {
         #expect(try store.read(stream: "s").map(\.type) == ["A", "B"])
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func theSameCommandIDAppendsOnce(_ kind: StoreKind) throws {
         let store = try kind.make()
         func request(_ stream: String) -> AppendRequest {
@@ -157,7 +157,7 @@ struct EventStoreContractTests {
         #expect(try inOneBatch.map { try $0.get() } == [.appended(positions: [3]), .duplicate(positions: [3])])
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func readsTheLogInPositionOrderInBatches(_ kind: StoreKind) throws {
         let store = try kind.make()
         for index in 0..<25 {
@@ -178,7 +178,7 @@ struct EventStoreContractTests {
         #expect(try store.readAll(after: 25, limit: 10).isEmpty)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func savesAndLoadsSnapshotsKeepingTheNewest(_ kind: StoreKind) throws {
         let store = try kind.make()
         #expect(try store.loadSnapshot(stream: "inventory-a") == nil)
@@ -188,7 +188,7 @@ struct EventStoreContractTests {
         #expect(try store.loadSnapshot(stream: "inventory-a") == snapshot)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func keepsCheckpoints(_ kind: StoreKind) throws {
         let store = try kind.make()
         #expect(try store.checkpoint(of: "holds") == 0)

@@ -1,15 +1,21 @@
 import EventStore
 import Foundation
+import PostgresStore
 
 /// The implementations the contract suite runs against.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    case memory, sqlite
+    case memory, sqlite, postgres
     var description: String { rawValue }
+
+    /// Every kind this machine can run: PostgreSQL only where its server binaries are installed
+    /// (`PostgresClusterTests` reports the skip and how to install them).
+    static var available: [StoreKind] { PostgresCluster.unavailable == nil ? allCases : [.memory, .sqlite] }
 
     func make() throws -> any EventStore {
         switch self {
         case .memory: InMemoryEventStore()
         case .sqlite: try SQLiteEventStore(path: TempFolder.make().file("store.sqlite"))
+        case .postgres: try PostgresEventStore(url: PostgresCluster.shared.get().database())
         }
     }
 }
