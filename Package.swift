@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "Reliability", "TerminalUI", "CursesTerminal", "Console", "Bench",
+                "Ticketing", "ConsoleClient", "EventStore", "PostgresStore", "BoxOffice", "Reliability", "TerminalUI", "CursesTerminal", "Console", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -39,6 +39,9 @@ extension Marquee {
         }
 
         func run() async throws {
+            if let db, StoreLocation.isServer(db) {
+                throw failure("bench measures SQLite stores for now; give --db a path to a store made by `marquee bench --generate N --db PATH`")
+            }
             guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
             if let generate, let db {
                 try Self.generate(generate, at: db, catalog: catalog)

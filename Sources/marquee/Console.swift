@@ -19,10 +19,10 @@ extension Marquee {
         func run() async throws {
             let theme = try loadTheme(store.theme)
             try requireTerminal()
-            let events: SQLiteEventStore
+            let events: any ReadModelStore
             let clock: StoreClock
             do {
-                events = try SQLiteEventStore(path: store.db, readOnly: store.readOnly, create: false)
+                events = try StoreLocation.open(store.db, readOnly: store.readOnly, create: false)
                 clock = try StoreClock.attach(events, speed: nil, record: !store.readOnly)
             } catch let error as EventStoreError {
                 throw failure(error)
@@ -33,7 +33,7 @@ extension Marquee {
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly, leavingHistory: true)
             logBusNotices(runtime, logger)
             do { try runtime.start(startingSaga: false) } catch { throw failure("cannot start: \(error)") }
-            logger.info("console attached to \(store.db) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
+            logger.info("console attached to \(StoreLocation.shown(store.db)) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
             try await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
             runtime.shutdown()
             logger.info("console closed")

@@ -43,11 +43,11 @@ extension Marquee {
             if fresh { try removeStore(dryRun: true) }
             try requireTerminal()
             if fresh { try removeStore() }
-            let exists = FileManager.default.fileExists(atPath: store.db)
+            let exists = StoreLocation.exists(store.db)
             let logger = try startLogging(store: store)
             let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue)
             logBusNotices(session.runtime, logger)
-            logger.info("demo on \(store.db): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
+            logger.info("demo on \(StoreLocation.shown(store.db)): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()
             try await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false)
             await session.buyers.stopAndWait()
@@ -59,6 +59,9 @@ extension Marquee {
         /// Deletes the demo store, but only if it is a Marquee store (never someone's other file)
         /// that no other process has open.
         private func removeStore(dryRun: Bool = false) throws {
+            if StoreLocation.isServer(store.db) {
+                throw failure("--fresh deletes a demo store file, and \(StoreLocation.shown(store.db)) is a PostgreSQL database: drop and create the database on the server instead (dropdb, createdb), then run the demo without --fresh")
+            }
             do {
                 try SQLiteEventStore.remove(path: store.db, dryRun: dryRun)
             } catch {

@@ -56,7 +56,7 @@ extension Marquee {
 }
 
 /// Now on the store's clock (every writer records the store's time), or exit 2 (thrown).
-private func storeNow(_ store: SQLiteEventStore) throws -> Date {
+private func storeNow(_ store: any EventStore) throws -> Date {
     do { return try StoreClock.attach(store, speed: nil).clock.now() } catch { throw failure(error) }
 }
 

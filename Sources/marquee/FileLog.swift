@@ -108,7 +108,9 @@ enum LogPathError: Error, CustomStringConvertible {
 
 /// Sends every logger to `path` (default: the store's path with `.log`), once per process.
 func startLogging(store: StoreOptions) throws -> Logger {
-    let path = store.log ?? (store.db.hasSuffix(".sqlite") ? String(store.db.dropLast(7)) + ".log" : store.db + ".log")
+    // A server store has no file to sit beside: its log is marquee.log in the current folder.
+    let path = store.log ?? (StoreLocation.isServer(store.db) ? "marquee.log"
+        : store.db.hasSuffix(".sqlite") ? String(store.db.dropLast(7)) + ".log" : store.db + ".log")
     let folder = (path as NSString).deletingLastPathComponent
     var isDirectory: ObjCBool = false
     if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {

@@ -74,10 +74,10 @@ struct Session {
         } catch {
             throw failure(error)
         }
-        let store: SQLiteEventStore
+        let store: any ReadModelStore
         let clock: StoreClock
         do {
-            store = try SQLiteEventStore(path: options.db)
+            store = try StoreLocation.open(options.db)
             clock = try StoreClock.attach(store, speed: speed)
         } catch let error as EventStoreError {
             throw failure(error)

@@ -6,7 +6,7 @@ import Ticketing
 
 /// The options every store command shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The store: a SQLite file, or a PostgreSQL database as postgres://USER@HOST:PORT/DATABASE (password from PGPASSWORD or ~/.pgpass).", valueName: "path|url"))
     var db = "marquee-demo.sqlite"
 
     @Option(name: .customLong("operator"), help: ArgumentHelp("Who is acting; recorded as the actor of every event. Default: your login name.", valueName: "name"))
@@ -35,6 +35,7 @@ struct StoreOptions: ParsableArguments {
                 throw ValidationError("--operator contains control characters (escape, newline, bidi overrides…): give a printable name of 1–\(Self.maximumOperatorLength) characters")
             }
         }
+        if let problem = StoreLocation.problem(db) { throw ValidationError("--db: \(problem)") }
         if let log {
             do { try LogPathError.check(log: log, store: db) } catch { throw ValidationError(error.description) }
         }
@@ -65,9 +66,9 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens an existing store for writing, with the clock every process on it shares, or throws exit 2.
-    func openWithClock() throws -> (SQLiteEventStore, StoreClock) {
+    func openWithClock() throws -> (any ReadModelStore, StoreClock) {
         do {
-            let store = try SQLiteEventStore(path: db, create: false)
+            let store = try StoreLocation.open(db, create: false)
             return (store, try StoreClock.attach(store, speed: nil))
         } catch let error as EventStoreError {
             throw failure(error)
@@ -79,9 +80,9 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens an existing store for reading only, or throws exit 2 saying why it cannot.
-    func openForReading() throws -> SQLiteEventStore {
+    func openForReading() throws -> any ReadModelStore {
         do {
-            return try SQLiteEventStore(path: db, readOnly: true)
+            return try StoreLocation.open(db, readOnly: true, create: false)
         } catch {
             throw failure(error)
         }
@@ -89,10 +90,10 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens an existing store for a command that maintains it (replay, failures), or throws exit 2;
     /// `refusal` says what the command would write and how to do without.
-    func openExisting(refusal: String = "this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only") throws -> SQLiteEventStore {
+    func openExisting(refusal: String = "this command writes read models, and --read-only forbids writes; add --dry-run or --verify, or drop --read-only") throws -> any ReadModelStore {
         guard !readOnly else { throw failure(refusal) }
         do {
-            return try SQLiteEventStore(path: db, create: false)
+            return try StoreLocation.open(db, create: false)
         } catch {
             throw failure(error)
         }

@@ -16,6 +16,11 @@ final class PostgresCluster: Sendable {
     let bin: String
     private let databases = Atomic<Int>(0)
 
+    /// Set in CI (`.ci/run`): the PostgreSQL tests run, and fail if the server cannot start.
+    static let required = ProcessInfo.processInfo.environment["MARQUEE_REQUIRE_POSTGRES"] == "1"
+    /// Whether the PostgreSQL tests run: a server can start here, or CI requires them.
+    static let runs = unavailable == nil || required
+
     /// Why there is no cluster, when there is none.
     static let unavailable: String? = {
         switch shared {

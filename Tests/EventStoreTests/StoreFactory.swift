@@ -9,7 +9,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     /// Every kind this machine can run: PostgreSQL only where its server binaries are installed
     /// (`PostgresClusterTests` reports the skip and how to install them).
-    static var available: [StoreKind] { PostgresCluster.unavailable == nil ? allCases : [.memory, .sqlite] }
+    static var available: [StoreKind] { PostgresCluster.runs ? allCases : [.memory, .sqlite] }
 
     func make() throws -> any EventStore {
         switch self {
