@@ -64,6 +64,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the tests share: a throwaway PostgreSQL server.
+        .target(name: "TestSupport", dependencies: ["PostgresStore", "CProcess"], path: "Tests/Support"),
         .testTarget(name: "TicketingTests", dependencies: ["Ticketing"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesTerminal", "CPty"]),
         .testTarget(name: "ConsoleTests", dependencies: [
@@ -74,8 +76,8 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: [
             "Console", "ConsoleClient", "CursesTerminal", "CNCurses", "BoxOffice", "EventStore", "TerminalUI", "Ticketing",
         ], exclude: ["Findings"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresStore", "Faults", "CProcess", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresStore", "TestSupport", "Faults", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "PostgresStore", "TestSupport", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: [
             "marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift"),

@@ -24,13 +24,17 @@ struct SagaHarness {
     let clock: ManualClock
     let runtime: Runtime
 
-    init(gateway: any PaymentGateway = ScriptedGateway(), path: String? = nil, clock: ManualClock = ManualClock(), leavingHistory: Bool = false) throws {
+    /// On a temporary SQLite file (or `path`), unless given another `store` (the PostgreSQL tests).
+    init(
+        gateway: any PaymentGateway = ScriptedGateway(), path: String? = nil, store: (any ReadModelStore)? = nil, clock: ManualClock = ManualClock(),
+        leavingHistory: Bool = false
+    ) throws {
         let folder = NSTemporaryDirectory() + "marquee-saga-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         self.path = path ?? folder + "/store.sqlite"
         self.clock = clock
         runtime = Runtime(
-            store: try SQLiteEventStore(path: self.path), clock: clock, ids: SeededIdentifiers(seed: UInt64.random(in: 1...1_000_000)),
+            store: try store ?? SQLiteEventStore(path: self.path), clock: clock, ids: SeededIdentifiers(seed: UInt64.random(in: 1...1_000_000)),
             gateway: gateway, dispatch: .synchronous, leavingHistory: leavingHistory
         )
         try runtime.start()

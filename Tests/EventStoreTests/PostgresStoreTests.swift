@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import PostgresStore
+import TestSupport
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import PostgresStore
+import TestSupport
 
 /// The implementations the contract suite runs against.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {

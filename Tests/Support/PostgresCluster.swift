@@ -1,5 +1,4 @@
 import CProcess
-import EventStore
 import Foundation
 import PostgresStore
 import Synchronization
@@ -10,33 +9,33 @@ import Synchronization
 ///
 /// Without the server binaries every PostgreSQL test reports itself skipped with the command
 /// that installs them.
-final class PostgresCluster: Sendable {
-    let folder: String
-    let port: Int
+public final class PostgresCluster: Sendable {
+    public let folder: String
+    public let port: Int
     let bin: String
     private let databases = Atomic<Int>(0)
 
     /// Set in CI (`.ci/run`): the PostgreSQL tests run, and fail if the server cannot start.
-    static let required = ProcessInfo.processInfo.environment["MARQUEE_REQUIRE_POSTGRES"] == "1"
+    public static let required = ProcessInfo.processInfo.environment["MARQUEE_REQUIRE_POSTGRES"] == "1"
     /// Whether the PostgreSQL tests run: a server can start here, or CI requires them.
-    static let runs = unavailable == nil || required
+    public static let runs = unavailable == nil || required
 
     /// Why there is no cluster, when there is none.
-    static let unavailable: String? = {
+    public static let unavailable: String? = {
         switch shared {
         case .success: nil
         case .failure(let error): error.description
         }
     }()
 
-    static let shared: Result<PostgresCluster, ClusterError> = {
+    public static let shared: Result<PostgresCluster, ClusterError> = {
         let result = Result { () throws(ClusterError) in try PostgresCluster() }
         if case .success = result { atexit { if case .success(let cluster) = PostgresCluster.shared { cluster.stop() } } }
         return result
     }()
 
-    struct ClusterError: Error, CustomStringConvertible {
-        let description: String
+    public struct ClusterError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// The folder holding `initdb` and `pg_ctl`: on PATH, or Debian's newest `/usr/lib/postgresql/N/bin`.
@@ -72,14 +71,14 @@ final class PostgresCluster: Sendable {
     }
 
     /// A new, empty database on the cluster, and its URL.
-    func database() throws -> PostgresURL {
+    public func database() throws -> PostgresURL {
         let name = "t\(databases.wrappingAdd(1, ordering: .relaxed).oldValue)_\(UUID().uuidString.prefix(6).lowercased())"
         try run(bin + "/createdb", ["-h", folder, "-p", String(port), "-U", "marquee", name], asServer: true)
         return try PostgresURL("postgres://marquee@/\(name)?host=\(folder)&port=\(port)")
     }
 
     /// Runs SQL on a database of the cluster through `psql` (what the store must cope with).
-    func psql(_ url: PostgresURL, _ sql: String) throws {
+    public func psql(_ url: PostgresURL, _ sql: String) throws {
         try run(bin + "/psql", ["-h", folder, "-p", String(port), "-U", "marquee", "-d", url.database, "-v", "ON_ERROR_STOP=1", "-c", sql], asServer: true)
     }
 

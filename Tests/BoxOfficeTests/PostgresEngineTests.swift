@@ -1,0 +1,74 @@
+@testable import BoxOffice
+import EventStore
+import Foundation
+import PostgresStore
+import Reliability
+import TestSupport
+import Testing
+import Ticketing
+
+/// The engine on PostgreSQL: commands, the bus with every projection, the saga and a rebuild,
+/// as on SQLite, against a throwaway server (`PostgresCluster`; skipped without the server
+/// binaries, never in CI).
+@Suite("Engine on PostgreSQL", .enabled(if: PostgresCluster.runs))
+struct PostgresEngineTests {
+    static func store() throws -> PostgresEventStore {
+        try PostgresEventStore(url: try PostgresCluster.shared.get().database())
+    }
+
+    @Test func aPaidHoldIsConfirmedAFailedOneCompensatedAnUnpaidOneExpiredAndTheReadModelsMatchARebuild() async throws {
+        let store = try Self.store()
+        let s = try SagaHarness(gateway: ScriptedGateway(failures: ["P-" + "FAILPAY1"]), store: store)
+        let show = try await s.onSale()
+        let paid = try await s.hold(show, ["Stalls-A-1", "Stalls-A-2"])
+        try await s.pay(paid)
+        let lapsed = try await s.hold(show, ["Stalls-B-1"], "Cy")
+        await s.run(for: 3)
+        #expect(try s.types(paid) == ["ReservationRequested", "ReservationHeld", "ReservationConfirmed"])
+        #expect(s.seatState(show, "Stalls-A-1") == .sold)
+        await s.run(for: 900)
+        #expect(try s.types(lapsed).last == "ReservationExpired")
+        #expect(s.seatState(show, "Stalls-B-1") == .available)
+        // Every read model and the saga ledger equal a rebuild from the log; nothing is stuck,
+        // nothing is double-booked.
+        #expect(try LogAudit.readModels(in: store) == [])
+        #expect(try LogAudit.stuckSubscribers(in: store) == [])
+        #expect(try LogAudit.doubleBooking(in: store) == [])
+        // A write-mode rebuild swaps its shadows in, and the models still verify.
+        _ = try Rebuild.run(storage: store, names: Runtime.subscriberNames, mode: .write)
+        #expect(try LogAudit.readModels(in: store) == [])
+        s.runtime.shutdown()
+    }
+
+    @Test func boxOfficesRacingOnOneDatabaseAreAcceptedOrRefusedForADomainReasonOnly() async throws {
+        // Four box offices, each with its own connections and aggregate cache, fight over twelve seats.
+        let url = try PostgresCluster.shared.get().database()
+        let clock = ManualClock()
+        let boxes = try (0..<4).map { _ in BoxOffice(store: try PostgresEventStore(url: url), clock: clock) }
+        let show = ShowID("race")
+        let ana = CommandContext(actor: "ana")
+        _ = try await boxes[0].execute(.createShow(show, name: "Race", venue: Harness.venue, startsAt: clock.now().addingTimeInterval(86_400)), ana)
+        _ = try await boxes[1].execute(.submitShow(show), ana)
+        _ = try await boxes[2].execute(.approveShow(show), ana)
+        let outcomes = await withTaskGroup(of: Result<CommandResult, BoxOfficeError>.self) { group in
+            for (index, box) in boxes.enumerated() {
+                for attempt in 0..<12 {
+                    group.addTask {
+                        let seat = SeatID("Stalls-\(attempt % 2 == 0 ? "A" : "B")-\((attempt + index) % 6 + 1)")
+                        do throws(BoxOfficeError) {
+                            return .success(try await box.reserveSeats(show, seats: [seat], customer: "c\(index)", CommandContext(actor: "b\(index)")))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let refusals = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+        let environmental = refusals.filter { !$0.isRefusal }
+        #expect(environmental.isEmpty, "\(environmental)")
+        #expect(outcomes.count - refusals.count == 12)
+        #expect(try LogAudit.doubleBooking(in: PostgresEventStore(url: url)) == [])
+    }
+}
