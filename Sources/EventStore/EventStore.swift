@@ -74,6 +74,16 @@ public protocol EventStore: StreamSource, Sendable {
     func saveCheckpoint(_ position: Int64, of subscriber: String) throws(EventStoreError)
 }
 
+/// A store that can tell a process at once when another process appended (PostgreSQL's
+/// `LISTEN/NOTIFY`). A bus on such a store wakes then instead of at its next poll; polling
+/// stays as the fallback when the notice is lost.
+public protocol AppendNotifying: Sendable {
+    /// Calls `handler`, on a thread of the store's, after a commit anywhere appended events.
+    /// The handler must be quick (it wakes a thread). Returns false when listening cannot start.
+    @discardableResult
+    func whenAppended(_ handler: @escaping @Sendable () -> Void) -> Bool
+}
+
 extension EventStore {
     /// Appends one request on its own.
     public func append(_ request: AppendRequest) throws(EventStoreError) -> AppendOutcome {

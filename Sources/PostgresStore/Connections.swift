@@ -11,6 +11,8 @@ final class Connections: Sendable {
     let url: PostgresURL
     let readOnly: Bool
     private let idle = Mutex<[PostgresConnection]>([])
+    /// Connections that only listen for notifications; closed with the store.
+    private let listening = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(1)
     /// Nothing of the driver's reaches the terminal: a console may be drawing on it.
     static let quiet = Logger(label: "marquee.postgres") { _ in SwiftLogNoOpLogHandler() }
@@ -87,9 +89,14 @@ final class Connections: Sendable {
         }
     }
 
-    /// Closes every idle connection (busy ones close when given back).
+    func keepListening(_ connection: PostgresConnection) {
+        listening.withLock { $0.append(connection) }
+    }
+
+    /// Closes every idle and listening connection (busy ones close when given back).
     func closeAll() {
         for connection in idle.withLock({ idle in defer { idle.removeAll() }; return idle }) { close(connection) }
+        for connection in listening.withLock({ listening in defer { listening.removeAll() }; return listening }) { close(connection) }
     }
 }
 

@@ -379,3 +379,21 @@ func single<T: PostgresDecodable>(_ rows: PostgresQueryResult, _ type: T.Type) t
 func decode<each Column: PostgresDecodable>(_ row: PostgresRow, _ type: (repeat each Column).Type) throws(EventStoreError) -> (repeat each Column) {
     do { return try row.decode(type) } catch { throw .storage("unexpected column in a store row: \(String(reflecting: error).prefix(200))") }
 }
+
+extension PostgresEventStore: AppendNotifying {
+    /// Listens on `marquee_events` on a connection of its own, kept until the store is released;
+    /// every writer's commit notifies the channel (see `Writer.notify`).
+    @discardableResult
+    public func whenAppended(_ handler: @escaping @Sendable () -> Void) -> Bool {
+        guard let connection = try? connections.open() else { return false }
+        connection.addListener(channel: Self.channel) { _, _ in handler() }
+        do {
+            _ = try connection.query("LISTEN \(unescaped: Self.channel)", logger: Connections.quiet).wait()
+        } catch {
+            try? (connection.close() as EventLoopFuture<Void>).wait()
+            return false
+        }
+        connections.keepListening(connection)
+        return true
+    }
+}

@@ -175,6 +175,8 @@ public final class EventBus: @unchecked Sendable {
             publish()
         }
         guard dispatch == .asynchronous, thread == nil else { return }
+        // Another process's commit wakes the bus at once where the store can say so.
+        (store as? any AppendNotifying)?.whenAppended { [weak self] in self?.notify() }
         let thread = Thread { [self] in loop() }
         thread.name = "marquee-bus"
         self.thread = thread
