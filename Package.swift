@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "BoxOfficeTests", dependencies: ["BoxOffice", "ConsoleClient", "Reliability", "Ticketing", "EventStore", "PostgresStore", "TestSupport", "Faults", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // Drives the built `marquee` binary; depending on it makes `swift test` build it first.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "CProcess", .product(name: "GRDB", package: "GRDB.swift"),
+            "marquee", "BoxOffice", "Reliability", "Ticketing", "EventStore", "PostgresStore", "TestSupport", "CProcess", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Fixtures"]),
     ],

@@ -1,6 +1,8 @@
 import BoxOffice
 import EventStore
 import Foundation
+import PostgresStore
+import TestSupport
 import Testing
 import Ticketing
 
@@ -159,6 +161,47 @@ struct ConsoleTerminalTests {
         // A write key in the read-only console is refused with a message.
         second.send("2", "a")
         #expect(second.wait(for: "read-only").found)
+        first.send("q")
+        second.send("q")
+        #expect(first.wait(for: "EXITED 0").found && second.wait(for: "EXITED 0").found)
+    }
+
+    @Test(.enabled(if: PostgresCluster.runs))
+    func twoConsolesOnOnePostgreSQLDatabaseSeeEachOthersReservationsLive() async throws {
+        let cluster = try PostgresCluster.shared.get()
+        let url = try cluster.database()
+        let box = BoxOffice(store: try PostgresEventStore(url: url))
+        try await DemoSeeder.seed(DemoCatalog(folder: Self.repository.appendingPathComponent("demo")), into: box)
+        box.close()
+        let folder = NSTemporaryDirectory() + "marquee-tmux-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The URL names the server's socket folder; each console logs into the test's folder.
+        let db = "'postgres://\(url.user)@/\(url.database)?host=\(cluster.folder)&port=\(cluster.port)'"
+        let first = try console(folder, db, extra: "--log \(folder)/first.log")
+        let second = try Tmux(
+            command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(BinaryRunner.executable) console --db \(db) --operator bo --log \(folder)/second.log; echo EXITED $?; sleep 60",
+            folder: folder
+        )
+        #expect(first.wait(for: "SEAT MAP").found && second.wait(for: "SEAT MAP").found)
+        open(first, "The Nutcracker")
+        open(second, "The Nutcracker")
+        first.send("Space", "r")
+        #expect(first.wait(for: "Customer name").found)
+        first.type("Zoë Ito")
+        first.send("Enter")
+        var start = Date()
+        #expect(second.wait(for: "Zoë Ito", timeout: 20).found)
+        print("PostgreSQL: the second console saw the first's reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")
+        // And the other way round: the second operator's hold reaches the first console.
+        second.send("Right", "Right", "Right", "Space", "r")
+        #expect(second.wait(for: "Customer name").found)
+        second.type("Bo Walk-in")
+        second.send("Enter")
+        start = Date()
+        #expect(first.wait(for: "Bo Walk-in", timeout: 20).found)
+        print("PostgreSQL: the first console saw the second's reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")
+        let held = try BinaryRunner.run(["events", "--db", db.trimmingCharacters(in: CharacterSet(charactersIn: "'")), "--type", "SeatsHeld", "--json"]).stdout
+        #expect(held.split(separator: "\n").count == 2)
         first.send("q")
         second.send("q")
         #expect(first.wait(for: "EXITED 0").found && second.wait(for: "EXITED 0").found)
