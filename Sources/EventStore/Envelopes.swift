@@ -150,3 +150,16 @@ public struct Snapshot: Sendable, Hashable {
         self.payload = payload
     }
 }
+
+/// A command id as the log records it: the positions its events got, and when.
+public struct RecordedCommand: Sendable, Hashable {
+    public var id: String
+    public var positions: [Int64]
+    public var recordedAt: String
+
+    public init(id: String, positions: [Int64], recordedAt: String) {
+        self.id = id
+        self.positions = positions
+        self.recordedAt = recordedAt
+    }
+}

@@ -149,3 +149,37 @@ extension SQLiteEventStore {
         return events
     }
 }
+
+extension SQLiteEventStore {
+    /// Every recorded command id (what `marquee copy` carries to another store).
+    public func allCommands() throws(EventStoreError) -> [RecordedCommand] {
+        try guarded {
+            try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, positions, recorded_at FROM commands ORDER BY id").map { row in
+                    let positions: String = row[1]
+                    return RecordedCommand(id: row[0], positions: positions.split(separator: ",").compactMap { Int64($0) }, recordedAt: row[2])
+                }
+            }
+        }
+    }
+
+    /// Every stored snapshot.
+    public func allSnapshots() throws(EventStoreError) -> [Snapshot] {
+        try guarded {
+            try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT stream_id, stream_version, type, schema_version, payload FROM snapshots ORDER BY stream_id").map { row in
+                    Snapshot(stream: row[0], version: row[1], type: row[2], schemaVersion: row[3], payload: row[4])
+                }
+            }
+        }
+    }
+
+    /// Every store-wide setting (the clock among them).
+    public func allInfo() throws(EventStoreError) -> [String: String] {
+        try guarded {
+            try database.read { db in
+                Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM store_info").map { ($0[0], $0[1]) }, uniquingKeysWith: { $1 })
+            }
+        }
+    }
+}

@@ -89,4 +89,37 @@ struct PostgresEngineTests {
         #expect(read.snapshot().shows["woken"] != nil)
         #expect(Date().timeIntervalSince(started) < 10)
     }
+
+    @Test func aSQLiteStoreCopiedUpKeepsItsLogCommandIdsAndClockAndItsReadModelsRebuildThere() async throws {
+        // A store with sales, a failed payment, expiries and a command id, on SQLite.
+        let s = try SagaHarness(gateway: ScriptedGateway(failures: ["P-" + "FAILPAY1"]))
+        let show = try await s.onSale()
+        let paid = try await s.hold(show, ["Stalls-A-1", "Stalls-A-2"])
+        try await s.pay(paid)
+        _ = try await s.hold(show, ["Stalls-B-1"], "Cy")
+        let retried = CommandContext(actor: "ana", commandId: "cmd-block-1")
+        _ = try await s.box.execute(.blockSeats(show, seats: [SeatID("Stalls-B-6")]), retried)
+        await s.run(for: 900)
+        s.runtime.shutdown()
+        let source = try SQLiteEventStore(path: s.path, readOnly: true)
+        _ = try StoreClock.attach(try SQLiteEventStore(path: s.path), speed: nil)
+
+        let destination = try Self.store()
+        let report = try destination.copy(from: source, batch: 7)
+        #expect(report.events == (try source.headPosition()))
+        #expect(report.commands == (try source.allCommands().count) && report.commands >= 1)
+        #expect(report.settings.contains("clock"))
+        let all = { (store: any EventStore) in try store.readAll(after: 0, limit: 10_000) }
+        #expect(try all(destination) == all(source))
+        #expect(try destination.info("clock") == source.info("clock"))
+        // The same command id sent again to the copy is recognised, not done twice.
+        let again = try await BoxOffice(store: destination, clock: s.clock).execute(.blockSeats(show, seats: [SeatID("Stalls-B-6")]), retried)
+        #expect(again.duplicate)
+        _ = try Rebuild.run(storage: destination, names: Runtime.subscriberNames, mode: .write)
+        #expect(try LogAudit.readModels(in: destination) == [])
+        // A destination that holds a store already is refused and left as it was.
+        let head = try destination.headPosition()
+        #expect(throws: EventStoreError.self) { try destination.copy(from: source) }
+        #expect(try destination.headPosition() == head)
+    }
 }
