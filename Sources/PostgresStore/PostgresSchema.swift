@@ -61,7 +61,7 @@ enum PostgresSchema {
         let url = session.url.description
         let known = Set(migrations.map(\.name))
         func applied() throws(EventStoreError) -> [String]? {
-            guard try single(session.query("SELECT to_regclass('marquee_migrations')::text"), String.self) != nil else { return nil }
+            guard try tableExists("marquee_migrations", session) else { return nil }
             var names: [String] = []
             for row in try session.query("SELECT name FROM marquee_migrations") { names.append(try decode(row, String.self)) }
             return names
@@ -112,7 +112,11 @@ enum PostgresSchema {
         try session.query(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
     }
 
+    /// Asked of `pg_tables`, not `to_regclass`: the catalog cache behind `to_regclass` can miss a
+    /// table another process created a moment ago (two processes creating one store at once).
     static func tableExists(_ table: String, _ session: Session) throws(EventStoreError) -> Bool {
-        try single(session.query("SELECT to_regclass(\(table))::text"), String.self) != nil
+        try single(session.query("""
+            SELECT count(*)::int8 FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(table)
+            """), Int64.self) ?? 0 > 0
     }
 }
