@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "CPty"),
         // `marquee bench`: speed, latency and bytes, each against a baseline measured in the same run.
         .target(name: "Bench", dependencies: [
-            "Ticketing", "ConsoleClient", "EventStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CPty",
+            "Ticketing", "ConsoleClient", "EventStore", "PostgresStore", "BoxOffice", "TerminalUI", "CursesTerminal", "Console", "CPty",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Wiring only: one file per subcommand.

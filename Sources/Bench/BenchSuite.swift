@@ -1,5 +1,6 @@
 import BoxOffice
 import Foundation
+import PostgresStore
 import TerminalUI
 
 /// `marquee bench`: every row, each a ratio against a baseline measured in the same run (or,
@@ -8,6 +9,13 @@ public enum BenchSuite {
     /// Runs every row (or the groups named in `only`: P1, P2, P3, P4, P5, P6, P7). `store` is a
     /// generated store for P2, P3 and P6 (one of 1,000,000 events is generated in a temporary
     /// folder when nil); it is rebuilt and opened, so it changes.
+    /// The rows measured on a PostgreSQL server (`bench --db postgres://…`): P1, in a scratch
+    /// database beside the one named, against the server's own single-row insert rate.
+    public static func run(server: PostgresURL, quick: Bool, catalog: DemoCatalog, progress: (String, Double) -> Void) async throws -> [BenchRow] {
+        progress("P1 on PostgreSQL: INSERT baseline from 16 connections, then 16 submitters", 0)
+        return [try await P1Throughput.run(server: server, quick: quick, catalog: catalog)]
+    }
+
     public static func run(
         quick: Bool, only: Set<String>? = nil, store: String?, catalog: DemoCatalog, theme: Theme, progress: (String, Double) -> Void
     ) async throws -> [BenchRow] {

@@ -24,6 +24,9 @@ final class Connections: Sendable {
         self.readOnly = readOnly
     }
 
+    /// A connection must be closed before it is released.
+    deinit { closeAll() }
+
     /// Runs `body` on a connection of its own for the duration.
     func with<T>(_ body: (Session) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         let connection = try take()

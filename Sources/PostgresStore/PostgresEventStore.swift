@@ -41,8 +41,6 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
         }
     }
 
-    deinit { connections.closeAll() }
-
     static let columns = "position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at"
 
     // MARK: - Appending

@@ -4,6 +4,7 @@ import BoxOffice
 import Console
 import EventStore
 import Foundation
+import PostgresStore
 
 extension Marquee {
     struct BenchCommand: AsyncParsableCommand {
@@ -39,10 +40,11 @@ extension Marquee {
         }
 
         func run() async throws {
-            if let db, StoreLocation.isServer(db) {
-                throw failure("bench measures SQLite stores for now; give --db a path to a store made by `marquee bench --generate N --db PATH`")
-            }
             guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
+            if let db, StoreLocation.isServer(db) {
+                try await onServer(db, catalog: catalog)
+                return
+            }
             if let generate, let db {
                 try Self.generate(generate, at: db, catalog: catalog)
                 return
@@ -72,6 +74,27 @@ extension Marquee {
             } catch {
                 bar.finish()
                 throw failure("the benchmark could not run: \(error)")
+            }
+            Output.exact(json ? Self.json(rows) : Self.table(rows))
+        }
+
+        /// `bench --db postgres://…`: the rows measured on a server (P1 for now), in scratch
+        /// databases beside the one named; the role needs CREATEDB.
+        func onServer(_ db: String, catalog: DemoCatalog) async throws {
+            guard generate == nil, !probeConsole, !rushWorker else {
+                throw failure("--generate and the probes write SQLite files; on a server, run `marquee bench --db URL` alone")
+            }
+            if let only, only != "P1" { throw failure("on PostgreSQL the bench measures P1 so far; use --only P1 or drop --only") }
+            let url: PostgresURL
+            do { url = try PostgresURL(db) } catch { throw failure(error.description) }
+            let rows: [BenchRow]
+            let bar = ProgressReporter(label: "bench")
+            do {
+                rows = try await BenchSuite.run(server: url, quick: quick, catalog: catalog) { step, fraction in bar.step(step, fraction: fraction) }
+                bar.finish()
+            } catch {
+                bar.finish()
+                throw failure("the benchmark could not run on \(url): \(error)")
             }
             Output.exact(json ? Self.json(rows) : Self.table(rows))
         }
