@@ -183,6 +183,9 @@ final class Session {
             return .storage("cannot reach PostgreSQL at \(url) (\(error)); check that the server runs and the URL is right")
         }
         guard let info = error.serverInfo else {
+            if error.code == .sslUnsupported {
+                return .storage("PostgreSQL at \(url) does not offer TLS; drop sslmode=require from the URL, or turn TLS on in the server")
+            }
             let what = connecting ? "cannot connect to PostgreSQL at \(url)" : "lost the connection to PostgreSQL at \(url)"
             let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
             return .storage("\(what) (\(reason)); check that the server runs and the URL is right")
@@ -193,7 +196,8 @@ final class Session {
         case "25006", "42501": return .readOnly(path: url.description)
         case "53100": return .full(path: url.description)
         case "28P01", "28000": return .storage("PostgreSQL at \(url) refused the login (\(message)); set the password in PGPASSWORD or ~/.pgpass")
-        case "3D000": return .notFound(path: url.description)
+        case "3D000":
+            return .storage("there is no database \(url.database) at \(url); create it (createdb \(url.database)), and Marquee creates its tables in it")
         default: return .storage("PostgreSQL at \(url): \(message) (\(state))")
         }
     }
