@@ -20,13 +20,11 @@ public final class PostgresCluster: Sendable {
     /// Whether the PostgreSQL tests run: a server can start here, or CI requires them.
     public static let runs = unavailable == nil || required
 
-    /// Why there is no cluster, when there is none.
-    public static let unavailable: String? = {
-        switch shared {
-        case .success: nil
-        case .failure(let error): error.description
-        }
-    }()
+    /// Why no server can start here, when none can: asked of the installed binaries only, so
+    /// that deciding which tests run never waits for a server to start (only the tests that use
+    /// one wait, in `shared`).
+    public static let unavailable: String? = serverBinaries() == nil
+        ? "PostgreSQL server binaries not found (initdb, pg_ctl); install them with `apt-get install postgresql`" : nil
 
     public static let shared: Result<PostgresCluster, ClusterError> = {
         let result = Result { () throws(ClusterError) in try PostgresCluster() }
