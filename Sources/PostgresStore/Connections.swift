@@ -103,6 +103,22 @@ final class Connections: Sendable {
     }
 }
 
+/// The store's two write locks, each a `pg_advisory_xact_lock` held until commit.
+enum WriteLock {
+    /// Appending to the log: positions are numbered and made visible in order under it.
+    case log
+    /// Writing read models and checkpoints (projection commits, rebuild swaps, skips): they never
+    /// append, so they need not wait for appends, nor appends for them.
+    case readModels
+
+    var key: Int64 {
+        switch self {
+        case .log: 0x4D52_5157  // "MRQW"
+        case .readModels: 0x4D52_5152  // "MRQR"
+        }
+    }
+}
+
 /// One connection lent to one caller: queries wait for their results here.
 final class Session {
     let connection: PostgresConnection
@@ -135,15 +151,15 @@ final class Session {
         }
     }
 
-    /// `BEGIN`, body, `COMMIT`; `ROLLBACK` when the body throws. With `writeLock`, the store's
-    /// write lock is taken first (see `PostgresEventStore`), waiting at most `lockTimeout`.
-    func transaction<T>(writeLock: Bool, lockTimeout: TimeInterval = 5, _ body: () throws(EventStoreError) -> T) throws(EventStoreError) -> T {
+    /// `BEGIN`, body, `COMMIT`; `ROLLBACK` when the body throws. With a `lock`, that advisory
+    /// lock is taken first (see `PostgresEventStore`), waiting at most `lockTimeout`.
+    func transaction<T>(lock: WriteLock? = nil, lockTimeout: TimeInterval = 5, _ body: () throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         try query("BEGIN")
         inTransaction = true
         do {
-            if writeLock {
+            if let lock {
                 try query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Int(lockTimeout * 1000))ms'"))
-                try query("SELECT pg_advisory_xact_lock(\(PostgresEventStore.writeLockKey))")
+                try query("SELECT pg_advisory_xact_lock(\(lock.key))")
             }
             let result = try body()
             try query("COMMIT")

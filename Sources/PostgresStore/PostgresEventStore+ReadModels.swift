@@ -7,7 +7,7 @@ extension PostgresEventStore {
         let table = readModelTable(model)
         return try connections.with { session throws(EventStoreError) in
             // One snapshot of the database for the checkpoint and the rows.
-            try session.transaction(writeLock: false) { () throws(EventStoreError) in
+            try session.transaction() { () throws(EventStoreError) in
                 try session.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 let checkpoint = try Self.checkpoint(of: model, session)
                 guard try PostgresSchema.tableExists(table, session) else { return ([:], checkpoint) }
@@ -25,7 +25,7 @@ extension PostgresEventStore {
         -> (rows: [String: Data], history: Set<String>, checkpoint: Int64) {
         let table = readModelTable(model)
         return try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: false) { () throws(EventStoreError) in
+            try session.transaction() { () throws(EventStoreError) in
                 try session.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 let checkpoint = try Self.checkpoint(of: model, session)
                 guard try PostgresSchema.tableExists(table, session) else { return ([:], [], checkpoint) }
@@ -55,7 +55,7 @@ extension PostgresEventStore {
         guard !parts.isEmpty else { return [] }
         var replaced = false
         let errors = try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: true, lockTimeout: lockTimeout) { () throws(EventStoreError) -> [(any Error)?] in
+            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) -> [(any Error)?] in
                 if let generation, try Self.generation(session) != generation {
                     replaced = true
                     return []
@@ -142,7 +142,7 @@ extension PostgresEventStore {
     public func writeShadow(of model: String, rows: [String: Data], deleted: Set<String>, fresh: Bool) throws(EventStoreError) {
         let shadow = readModelTable(model) + StoreNames.shadowSuffix
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: false) { () throws(EventStoreError) in
+            try session.transaction() { () throws(EventStoreError) in
                 if fresh { try session.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(shadow)")) }
                 try PostgresSchema.ensureTable(shadow, session)
                 try Self.write(shadow, rows: rows, deleted: deleted, session)
@@ -153,7 +153,7 @@ extension PostgresEventStore {
     public func swapShadows(_ given: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
         try connections.with { session throws(EventStoreError) in
             // Under the write lock: the stored checkpoints read here cannot move before the swap commits.
-            try session.transaction(writeLock: true, lockTimeout: lockTimeout) { () throws(EventStoreError) -> ShadowSwap in
+            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) -> ShadowSwap in
                 var ahead: [String: Int64] = [:]
                 for (model, checkpoint) in given {
                     let stored = try Self.checkpoint(of: model, session)
@@ -221,7 +221,7 @@ extension PostgresEventStore {
 
     public func recordFailure(_ failure: FailureRecord) throws(EventStoreError) -> FailureRecord {
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: false) { () throws(EventStoreError) in
+            try session.transaction() { () throws(EventStoreError) in
                 var record = failure
                 let first = Timestamp.string(failure.firstAttemptAt), last = Timestamp.string(failure.lastAttemptAt)
                 let next = failure.nextAttemptAt.map(Timestamp.string)
@@ -280,7 +280,7 @@ extension PostgresEventStore {
 
     public func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError) {
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: true, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) in
                 if try Self.checkpoint(of: subscriber, session) < position { try Self.setCheckpoint(subscriber, position, session) }
                 try session.query("""
                     UPDATE failures SET resolved_at = \(Timestamp.string(at)), resolution = 'skipped' WHERE id = \(failureId) AND resolved_at IS NULL

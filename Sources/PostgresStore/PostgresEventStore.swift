@@ -4,9 +4,9 @@ import PostgresNIO
 
 /// The event store in a PostgreSQL database, shared by box offices on several machines.
 ///
-/// Every write — appends, read-model commits, swaps, skips — runs in a transaction that first
-/// takes one store-wide advisory lock (`pg_advisory_xact_lock`), held until it commits. That
-/// one lock gives both promises SQLite's `BEGIN IMMEDIATE` gives:
+/// Every append runs in a transaction that first takes the store's log lock (an advisory
+/// `pg_advisory_xact_lock`, `WriteLock.log`), held until it commits. That one lock gives both
+/// promises SQLite's `BEGIN IMMEDIATE` gives:
 /// - **positions become visible in order.** A writer reads the head and numbers its events
 ///   itself while holding the lock, and PostgreSQL makes a commit visible before it releases the
 ///   transaction's locks, so when position N can be read every position below it can be too
@@ -14,12 +14,13 @@ import PostgresNIO
 /// - **no command gives up.** The command writer re-reads and re-decides inside the lock, so
 ///   another process's append is seen, never lost in a race; a lock wait past the deadline is
 ///   `busy`, as on SQLite.
-/// Readers never take it: they read committed rows on connections of their own.
+/// Read-model commits, rebuild swaps and skips take a second lock of their own
+/// (`WriteLock.readModels`): they never append, so projections and commands do not wait for each
+/// other (on SQLite both share the one write lock). Readers take neither: they read committed
+/// rows on connections of their own.
 public final class PostgresEventStore: EventStore, ReadModelStorage {
     public let url: PostgresURL
     let connections: Connections
-    /// `pg_advisory_xact_lock` key of the store's write lock ("MRQW").
-    static let writeLockKey: Int64 = 0x4D52_5157
     /// Key of the lock that serialises creating and migrating the schema ("MRQS").
     static let schemaLockKey: Int64 = 0x4D52_5153
     /// Channel told of every commit that appended events (payload: the new head).
@@ -48,7 +49,7 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
     public func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] {
         guard !requests.isEmpty else { return [] }
         return try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: true, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .log, lockTimeout: lockTimeout) { () throws(EventStoreError) in
                 var writer = try Writer(session: session)
                 var results: [Result<AppendOutcome, EventStoreError>] = []
                 var tainted = BatchTaint()
@@ -75,7 +76,7 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
 
     public func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(writeLock: true, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .log, lockTimeout: lockTimeout) { () throws(EventStoreError) in
                 let transaction = Transaction(writer: try Writer(session: session), store: self)
                 defer { transaction.writer = nil }
                 let result = try body(transaction)

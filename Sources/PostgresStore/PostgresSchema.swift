@@ -81,7 +81,7 @@ enum PostgresSchema {
                 throw .notFound(path: url)
             }
         }
-        try session.transaction(writeLock: false) { () throws(EventStoreError) in
+        try session.transaction() { () throws(EventStoreError) in
             try session.query("SELECT pg_advisory_xact_lock(\(PostgresEventStore.schemaLockKey))")
             let names: [String]
             if let existing = try applied() {
