@@ -10,6 +10,9 @@ import Synchronization
 final class Connections: Sendable {
     let url: PostgresURL
     let readOnly: Bool
+    /// How long a statement waits for a lock (the write locks among them) before the server
+    /// gives up on it: set once per connection, so a write takes its lock in one round trip.
+    let lockTimeout: TimeInterval
     private let idle = Mutex<[PostgresConnection]>([])
     /// Connections that only listen for notifications; closed with the store.
     private let listening = Mutex<[PostgresConnection]>([])
@@ -19,9 +22,10 @@ final class Connections: Sendable {
     /// Connections kept open for reuse; more may be open while busy.
     private static let kept = 4
 
-    init(url: PostgresURL, readOnly: Bool) {
+    init(url: PostgresURL, readOnly: Bool, lockTimeout: TimeInterval = 5) {
         self.url = url
         self.readOnly = readOnly
+        self.lockTimeout = lockTimeout
     }
 
     /// A connection must be closed before it is released.
@@ -81,7 +85,8 @@ final class Connections: Sendable {
             configuration = .init(unixSocketPath: folder + "/.s.PGSQL.\(port)", username: url.user, password: url.password, database: url.database)
         }
         configuration.options.connectTimeout = .seconds(10)
-        if readOnly { configuration.options.additionalStartupParameters = [("default_transaction_read_only", "on")] }
+        configuration.options.additionalStartupParameters = [("lock_timeout", "\(Int(lockTimeout * 1000))ms")]
+        if readOnly { configuration.options.additionalStartupParameters.append(("default_transaction_read_only", "on")) }
         do {
             return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
@@ -152,15 +157,13 @@ final class Session {
     }
 
     /// `BEGIN`, body, `COMMIT`; `ROLLBACK` when the body throws. With a `lock`, that advisory
-    /// lock is taken first (see `PostgresEventStore`), waiting at most `lockTimeout`.
-    func transaction<T>(lock: WriteLock? = nil, lockTimeout: TimeInterval = 5, _ body: () throws(EventStoreError) -> T) throws(EventStoreError) -> T {
+    /// lock is taken first (see `PostgresEventStore`), waiting at most the connection's lock
+    /// timeout (then `busy`).
+    func transaction<T>(lock: WriteLock? = nil, _ body: () throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         try query("BEGIN")
         inTransaction = true
         do {
-            if let lock {
-                try query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Int(lockTimeout * 1000))ms'"))
-                try query("SELECT pg_advisory_xact_lock(\(lock.key))")
-            }
+            if let lock { try query("SELECT pg_advisory_xact_lock(\(lock.key))") }
             let result = try body()
             try query("COMMIT")
             inTransaction = false

@@ -21,7 +21,7 @@ extension PostgresEventStore {
         // The read-model generation belongs to this store's read models, not the source's.
         let settings = try source.allInfo().filter { $0.key != StoreNames.generationKey }
         return try connections.with { session throws(EventStoreError) in
-            try session.transaction(lock: .log, lockTimeout: lockTimeout) { () throws(EventStoreError) -> CopyReport in
+            try session.transaction(lock: .log) { () throws(EventStoreError) -> CopyReport in
                 let held = try single(session.query("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM store_info) + (SELECT count(*) FROM commands)"), Int64.self) ?? 0
                 guard held == 0 else { throw .storage("\(url) already holds a store (events, command ids or settings); copy into an empty database, or drop and create this one") }
                 var after: Int64 = 0, copied: Int64 = 0

@@ -55,7 +55,7 @@ extension PostgresEventStore {
         guard !parts.isEmpty else { return [] }
         var replaced = false
         let errors = try connections.with { session throws(EventStoreError) in
-            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) -> [(any Error)?] in
+            try session.transaction(lock: .readModels) { () throws(EventStoreError) -> [(any Error)?] in
                 if let generation, try Self.generation(session) != generation {
                     replaced = true
                     return []
@@ -153,7 +153,7 @@ extension PostgresEventStore {
     public func swapShadows(_ given: [String: Int64], catchingUp: ShadowCatchUp?) throws(EventStoreError) -> ShadowSwap {
         try connections.with { session throws(EventStoreError) in
             // Under the write lock: the stored checkpoints read here cannot move before the swap commits.
-            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) -> ShadowSwap in
+            try session.transaction(lock: .readModels) { () throws(EventStoreError) -> ShadowSwap in
                 var ahead: [String: Int64] = [:]
                 for (model, checkpoint) in given {
                     let stored = try Self.checkpoint(of: model, session)
@@ -280,7 +280,7 @@ extension PostgresEventStore {
 
     public func skip(subscriber: String, position: Int64, failureId: Int64, at: Date) throws(EventStoreError) {
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(lock: .readModels, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .readModels) { () throws(EventStoreError) in
                 if try Self.checkpoint(of: subscriber, session) < position { try Self.setCheckpoint(subscriber, position, session) }
                 try session.query("""
                     UPDATE failures SET resolved_at = \(Timestamp.string(at)), resolution = 'skipped' WHERE id = \(failureId) AND resolved_at IS NULL

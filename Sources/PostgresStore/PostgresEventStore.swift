@@ -25,8 +25,6 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
     static let schemaLockKey: Int64 = 0x4D52_5153
     /// Channel told of every commit that appended events (payload: the new head).
     public static let channel = "marquee_events"
-    /// How long a writer waits for the write lock before it reports `busy`.
-    let lockTimeout: TimeInterval
 
     /// Opens the store in the database `url` names, creating its tables when the database is
     /// empty and `create` is true (and not `readOnly`).
@@ -35,8 +33,7 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
     ///   by a newer Marquee, is refused before anything is written to it.
     public init(url: PostgresURL, readOnly: Bool = false, create: Bool = true, busyTimeout: TimeInterval = 5) throws(EventStoreError) {
         self.url = url
-        self.lockTimeout = busyTimeout
-        connections = Connections(url: url, readOnly: readOnly)
+        connections = Connections(url: url, readOnly: readOnly, lockTimeout: busyTimeout)
         try connections.with { session throws(EventStoreError) in
             try PostgresSchema.prepare(session, create: create && !readOnly, readOnly: readOnly)
         }
@@ -49,7 +46,7 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
     public func append(_ requests: [AppendRequest]) throws(EventStoreError) -> [Result<AppendOutcome, EventStoreError>] {
         guard !requests.isEmpty else { return [] }
         return try connections.with { session throws(EventStoreError) in
-            try session.transaction(lock: .log, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .log) { () throws(EventStoreError) in
                 var writer = try Writer(session: session)
                 var results: [Result<AppendOutcome, EventStoreError>] = []
                 var tainted = BatchTaint()
@@ -76,7 +73,7 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
 
     public func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         try connections.with { session throws(EventStoreError) in
-            try session.transaction(lock: .log, lockTimeout: lockTimeout) { () throws(EventStoreError) in
+            try session.transaction(lock: .log) { () throws(EventStoreError) in
                 let transaction = Transaction(writer: try Writer(session: session), store: self)
                 defer { transaction.writer = nil }
                 let result = try body(transaction)

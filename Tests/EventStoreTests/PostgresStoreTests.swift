@@ -132,4 +132,20 @@ struct PostgresStoreTests {
         #expect(try store.failures(includeResolved: false).isEmpty)
         #expect(try store.failures(includeResolved: true).first?.resolution == "skipped")
     }
+
+    @Test(.enabled(if: PostgresCluster.runs))
+    func aWriterThatCannotTakeTheLogLockInTimeIsToldBusyAndWritesNothing() throws {
+        let url = try Self.cluster().database()
+        let holder = try PostgresEventStore(url: url)
+        let impatient = try PostgresEventStore(url: url, busyTimeout: 0.2)
+        let request = AppendRequest(writes: [StreamWrite(stream: "s", expected: .noStream, events: [event("A")])], recordedAt: t0)
+        // Another process holds the log lock for longer than the deadline; read-model writes,
+        // which take a lock of their own, are not held up by it.
+        try holder.transaction { _ throws(EventStoreError) in
+            #expect(throws: EventStoreError.busy(path: url.description)) { try impatient.append(request) }
+            #expect(try impatient.commitTogether([{ try $0.setCheckpoint(1, of: "holds") }]).allSatisfy { $0 == nil })
+        }
+        #expect(try impatient.headPosition() == 0)
+        #expect(try impatient.append(request) == .appended(positions: [1]))
+    }
 }
