@@ -68,9 +68,6 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// A dump or a debugger shows the redacted URL, never the password field.
     public var customMirror: Mirror { Mirror(self, children: ["url": description]) }
 
-    /// Whether the password found is `password` (tests; the password itself is never handed out).
-    public func hasPassword(_ password: String?) -> Bool { self.password == password }
-
     /// The same server, another database (the bench's scratch databases).
     public func database(_ name: String) -> PostgresURL {
         var url = self

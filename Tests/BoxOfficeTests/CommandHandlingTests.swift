@@ -139,25 +139,7 @@ struct CommandHandlingTests {
         let h = try Harness()
         let show = try await h.onSale()
         let boxes = [h.box] + (try (0..<3).map { _ in try h.sibling() })
-        let outcomes = await withTaskGroup(of: Result<CommandResult, BoxOfficeError>.self) { group in
-            for (index, box) in boxes.enumerated() {
-                for attempt in 0..<12 {
-                    group.addTask {
-                        let seat = SeatID("Stalls-\(attempt % 2 == 0 ? "A" : "B")-\((attempt + index) % 6 + 1)")
-                        do throws(BoxOfficeError) {
-                            return .success(try await box.reserveSeats(show, seats: [seat], customer: "c\(index)", CommandContext(actor: "b\(index)")))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let refusals = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
-        let environmental = refusals.filter { !$0.isRefusal }
-        #expect(environmental.isEmpty, "\(environmental)")
-        #expect(outcomes.count - refusals.count == 12)
+        await Harness.race(boxes, show)
         #expect(try h.replayedInventory(show)?.availableCount == 0)
     }
 

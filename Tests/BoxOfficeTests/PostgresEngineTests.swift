@@ -50,25 +50,7 @@ struct PostgresEngineTests {
         _ = try await boxes[0].execute(.createShow(show, name: "Race", venue: Harness.venue, startsAt: clock.now().addingTimeInterval(86_400)), ana)
         _ = try await boxes[1].execute(.submitShow(show), ana)
         _ = try await boxes[2].execute(.approveShow(show), ana)
-        let outcomes = await withTaskGroup(of: Result<CommandResult, BoxOfficeError>.self) { group in
-            for (index, box) in boxes.enumerated() {
-                for attempt in 0..<12 {
-                    group.addTask {
-                        let seat = SeatID("Stalls-\(attempt % 2 == 0 ? "A" : "B")-\((attempt + index) % 6 + 1)")
-                        do throws(BoxOfficeError) {
-                            return .success(try await box.reserveSeats(show, seats: [seat], customer: "c\(index)", CommandContext(actor: "b\(index)")))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let refusals = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
-        let environmental = refusals.filter { !$0.isRefusal }
-        #expect(environmental.isEmpty, "\(environmental)")
-        #expect(outcomes.count - refusals.count == 12)
+        await Harness.race(boxes, show)
         #expect(try LogAudit.doubleBooking(in: PostgresEventStore(url: url)) == [])
     }
 

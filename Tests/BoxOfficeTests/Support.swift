@@ -2,6 +2,7 @@
 import ConsoleClient
 import EventStore
 import Foundation
+import Testing
 import Ticketing
 
 /// A temp-file store, a manual clock and seeded ids: a deterministic box office per test.
@@ -37,6 +38,31 @@ struct Harness {
     )
 
     static let ana = CommandContext(actor: "ana")
+
+    /// Each box office sends twelve one-seat reservations over the twelve seats of `venue` at
+    /// once: exactly twelve are accepted, every other one refused for a domain reason (taken),
+    /// never for a store reason.
+    static func race(_ boxes: [BoxOffice], _ show: ShowID, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let outcomes = await withTaskGroup(of: Result<CommandResult, BoxOfficeError>.self) { group in
+            for (index, box) in boxes.enumerated() {
+                for attempt in 0..<12 {
+                    group.addTask {
+                        let seat = SeatID("Stalls-\(attempt % 2 == 0 ? "A" : "B")-\((attempt + index) % 6 + 1)")
+                        do throws(BoxOfficeError) {
+                            return .success(try await box.reserveSeats(show, seats: [seat], customer: "c\(index)", CommandContext(actor: "b\(index)")))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let refusals = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+        let environmental = refusals.filter { !$0.isRefusal }
+        #expect(environmental.isEmpty, "\(environmental)", sourceLocation: sourceLocation)
+        #expect(outcomes.count - refusals.count == 12, sourceLocation: sourceLocation)
+    }
 
     /// Creates `show` and puts it on sale.
     @discardableResult

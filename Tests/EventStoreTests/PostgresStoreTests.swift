@@ -1,6 +1,6 @@
 import EventStore
 import Foundation
-import PostgresStore
+@testable import PostgresStore
 import TestSupport
 import Synchronization
 import Testing
@@ -36,12 +36,12 @@ struct PostgresStoreTests {
         let file = folder.file("pgpass")
         try "# comment\nother:5432:*:ana:wrong\ndb.example:*:box:ana:pa\\:ss\n*:*:*:*:fallback\n".write(toFile: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file]).hasPassword("pa:ss"))
-        #expect(try PostgresURL("postgres://bo@elsewhere/x", environment: ["PGPASSFILE": file]).hasPassword("fallback"))
-        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file, "PGPASSWORD": "env"]).hasPassword("env"))
+        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file]).password == "pa:ss")
+        #expect(try PostgresURL("postgres://bo@elsewhere/x", environment: ["PGPASSFILE": file]).password == "fallback")
+        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file, "PGPASSWORD": "env"]).password == "env")
         // A file others can read is ignored, as libpq ignores it.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
-        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file]).hasPassword(nil))
+        #expect(try PostgresURL("postgres://ana@db.example/box", environment: ["PGPASSFILE": file]).password == nil)
     }
 
     @Test(.enabled(if: PostgresCluster.runs))
