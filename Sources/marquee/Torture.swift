@@ -20,12 +20,20 @@ private func marqueeExecutable() -> String {
     Bundle.main.executablePath ?? CommandLine.arguments[0]
 }
 
-/// A new store at `path`, or exit 2 (thrown) when something is already there.
-private func newStore(_ path: String) throws -> SQLiteEventStore {
-    guard !FileManager.default.fileExists(atPath: path) else {
-        throw failure("\(path) already exists; torture builds a new store: choose a new path or remove that file")
+/// A new store at `db` (a file, or an empty PostgreSQL database), or exit 2 (thrown) when a
+/// store is already there.
+private func newStore(_ db: String) throws -> any ReadModelStore {
+    if let problem = StoreLocation.problem(db) { throw failure(problem) }
+    guard !StoreLocation.exists(db) else {
+        let remedy = StoreLocation.isServer(db) ? "name an empty database (createdb)" : "choose a new path or remove that file"
+        throw failure("\(StoreLocation.shown(db)) already holds a store; torture builds a new one: \(remedy)")
     }
-    do { return try SQLiteEventStore(path: path) } catch { throw failure(error) }
+    do { return try StoreLocation.open(db) } catch { throw failure(error) }
+}
+
+/// The store a worker or a check opens: there already.
+private func existingStore(_ db: String) throws -> any ReadModelStore {
+    do { return try StoreLocation.open(db, create: false) } catch { throw failure(error) }
 }
 
 private func report(_ violations: [String], _ label: String) -> Bool {
@@ -39,7 +47,7 @@ private func report(_ violations: [String], _ label: String) -> Bool {
 }
 
 /// Brings every subscriber to the head (the saga too: overdue holds expire), then stops.
-private func catchUp(_ store: SQLiteEventStore, speed: Double?) throws {
+private func catchUp(_ store: any ReadModelStore, speed: Double?) throws {
     let clock = try StoreClock.attach(store, speed: speed)
     let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed)
     try runtime.start()
@@ -53,22 +61,30 @@ extension Marquee.Torture {
     struct Race: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "R1: processes racing for the seats of one show; the log must show no seat held or sold twice.",
-            discussion: "Example (the published figure): marquee torture race --db /tmp/r1.sqlite --processes 8 --attempts 2000 --seats 500"
+            discussion: """
+                --db names a new SQLite file or an empty PostgreSQL database. With --via, the workers start through \
+                that command, --processes of them per --via: Scripts/multi-host-race uses it to run them in other network namespaces.
+                Example (the published figure): marquee torture race --db /tmp/r1.sqlite --processes 8 --attempts 2000 --seats 500
+                """
         )
 
         @Option(help: "Where to build the new store.") var db: String
         @Option(help: "Processes at once.") var processes = 8
         @Option(help: "Reservation attempts per process.") var attempts = 2_000
         @Option(help: "Seats in the show they fight over.") var seats = 500
+        @Option(help: ArgumentHelp(
+            "Start workers through this command, split at spaces (e.g. \"ip netns exec box-a\"): --processes workers for each --via. Repeat it for several hosts.",
+            valueName: "command"
+        )) var via: [String] = []
 
         func validate() throws {
             guard (1...64).contains(processes) else { throw ValidationError("--processes takes 1 to 64") }
+            guard via.allSatisfy({ !$0.split(separator: " ").isEmpty }) else { throw ValidationError("--via takes a command, e.g. \"ip netns exec box-a\"") }
             guard (1...1_000_000).contains(attempts) else { throw ValidationError("--attempts takes 1 to 1000000") }
             guard (4...10_000).contains(seats) else { throw ValidationError("--seats takes 4 to 10000") }
         }
 
         func run() async throws {
-            try requireFile(db)
             let store = try newStore(db)
             let started = Date()
             do {
@@ -78,9 +94,15 @@ extension Marquee.Torture {
             } catch {
                 throw failure("cannot create the race show: \(error)")
             }
-            Output.say("R1 race: \(processes) processes × \(attempts) attempts on one \(seats)-seat show (\(db))")
-            let workers = try (0..<processes).map { index in
-                try Worker(["torture", "race-worker", "--db", db, "--attempts", String(attempts), "--seats", String(seats), "--seed", String(index + 1)])
+            let hosts = via.isEmpty ? [""] : via
+            let across = via.isEmpty ? "" : " on each of \(hosts.count) hosts"
+            Output.say("R1 race: \(processes) processes\(across) × \(attempts) attempts on one \(seats)-seat show (\(StoreLocation.shown(db)))")
+            let workers = try hosts.enumerated().flatMap { host, launcher in
+                try (0..<processes).map { index in
+                    let seed = host * processes + index + 1
+                    let arguments = ["torture", "race-worker", "--db", db, "--attempts", String(attempts), "--seats", String(seats), "--seed", String(seed)]
+                    return try Worker(arguments, via: launcher.split(separator: " ").map(String.init))
+                }
             }
             var total = TortureWorkers.RaceSummary()
             var broken: [String] = []
@@ -144,14 +166,13 @@ extension Marquee.Torture {
         }
 
         func run() async throws {
-            try requireFile(db)
             let store = try newStore(db)
             do { _ = try StoreClock.attach(store, speed: 60) } catch { throw failure(error) }
             // The workers seed the demo shows: say now, not in every worker, if they cannot.
             guard DemoCatalog.locate() != nil else { throw failure(DemoError.missingFolder) }
-            let acknowledgements = db + ".acks"
+            let acknowledgements = Self.acknowledgementsFile(db)
             try? FileManager.default.removeItem(atPath: acknowledgements)
-            Output.say("R2 crash: \(kills) kills -9 at random instants up to \(maxDelay) ms (\(db))")
+            Output.say("R2 crash: \(kills) kills -9 at random instants up to \(maxDelay) ms (\(StoreLocation.shown(db)))")
             var random = SplitMix64(seed: seed)
             var ok = true
             var killedBeforeFirstAck = 0
@@ -167,7 +188,7 @@ extension Marquee.Torture {
                 if acknowledged == acknowledgedBefore { killedBeforeFirstAck += 1 }
                 acknowledgedBefore = acknowledged
                 do {
-                    let reopened = try SQLiteEventStore(path: db, create: false)
+                    let reopened = try StoreLocation.open(db, create: false)
                     let found = try LogAudit.readModels(in: reopened)
                     if !found.isEmpty { ok = report(found.map { "after kill \(round) at \(delay) ms: \($0)" }, "read models equal a rebuild") && ok }
                 } catch {
@@ -193,6 +214,13 @@ extension Marquee.Torture {
             if !ok { throw ExitCode(1) }
         }
 
+        /// Where workers write the command ids they saw committed: beside a store file, or in the
+        /// temporary folder for a database on a server.
+        static func acknowledgementsFile(_ db: String) -> String {
+            guard StoreLocation.isServer(db) else { return db + ".acks" }
+            return NSTemporaryDirectory() + "/marquee-torture-crash-\(getpid()).acks"
+        }
+
         static func acknowledged(_ path: String) -> [String] {
             guard let data = FileManager.default.contents(atPath: path) else { return [] }
             // A line without its newline was cut by the kill mid-write: not acknowledged.
@@ -210,9 +238,7 @@ extension Marquee.Torture {
         @Option var seed: UInt64
 
         func run() async throws {
-            try requireFile(db)
-            let store: SQLiteEventStore
-            do { store = try SQLiteEventStore(path: db, create: false) } catch { throw failure(error) }
+            let store = try existingStore(db)
             var options = BoxOffice.Options()
             options.holdDuration = 1
             let runtime = Runtime(store: store, clock: SystemClock(), gateway: SimulatedGateway(seed: seed, failureRate: 0.1, latency: 0...0.05), options: options)
@@ -232,18 +258,10 @@ extension Marquee.Torture {
         @Option var run: Int
 
         func run() async throws {
-            try requireFile(db)
             guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
-            let store: SQLiteEventStore
+            let store = try existingStore(db)
             let clock: StoreClock
-            do {
-                store = try SQLiteEventStore(path: db, create: false)
-                clock = try StoreClock.attach(store, speed: nil)
-            } catch let error as EventStoreError {
-                throw failure(error)
-            } catch let error as StoreClockError {
-                throw failure(error)
-            }
+            do { clock = try StoreClock.attach(store, speed: nil) } catch { throw failure(error) }
             let runtime = Runtime(store: store, clock: clock.clock, speed: clock.speed, gateway: SimulatedGateway(seed: UInt64(run), failureRate: 0.1, latency: 0.5...3))
             do {
                 try runtime.start()
@@ -266,9 +284,15 @@ private final class Worker: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchGroup()
 
-    init(_ arguments: [String], quiet: Bool = false) throws {
-        process.executableURL = URL(fileURLWithPath: marqueeExecutable())
-        process.arguments = arguments
+    /// `via` is a command the worker is started through (its first word looked up on PATH), or empty.
+    init(_ arguments: [String], via: [String] = [], quiet: Bool = false) throws {
+        if via.isEmpty {
+            process.executableURL = URL(fileURLWithPath: marqueeExecutable())
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = via + [marqueeExecutable()] + arguments
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardError = quiet ? FileHandle.nullDevice : FileHandle.standardError
         process.standardOutput = quiet ? FileHandle.nullDevice : output
@@ -289,10 +313,4 @@ private final class Worker: @unchecked Sendable {
         done.wait()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
-}
-
-/// Torture builds and breaks SQLite files; on a PostgreSQL URL it says so rather than failing oddly.
-private func requireFile(_ db: String) throws {
-    guard StoreLocation.isServer(db) else { return }
-    throw failure("torture runs on a SQLite file for now; give --db a path (the PostgreSQL race across processes runs in the test suite)")
 }

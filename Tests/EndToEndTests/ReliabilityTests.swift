@@ -42,9 +42,8 @@ struct ReliabilityTests {
     @Test(.enabled(if: PostgresCluster.runs))
     func r1SeveralSimulatorProcessesOnOnePostgreSQLDatabaseNeverDoubleBookNorMissAnEvent() async throws {
         let folder = try Self.folder()
-        let cluster = try PostgresCluster.shared.get()
-        let url = try cluster.database()
-        let db = "postgres://\(url.user)@/\(url.database)?host=\(cluster.folder)&port=\(cluster.port)"
+        let db = try postgresDatabase()
+        let url = try PostgresURL(db)
         // Four processes, each with its own writer, bus and saga, race on one database.
         let runs = try (1...4).map { seed in
             try BinaryRunner.Running([
@@ -113,6 +112,41 @@ struct ReliabilityTests {
         let out = try crash(fault: "loseCheckpoint")
         #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
         #expect(out.stdout.contains("✗ every read model and the saga ledger equal a full rebuild"), "\(out.stdout)")
+    }
+
+    /// A new database on the test cluster, as a `--db` URL on its Unix socket.
+    func postgresDatabase() throws -> String {
+        let cluster = try PostgresCluster.shared.get()
+        let url = try cluster.database()
+        return "postgres://\(url.user)@/\(url.database)?host=\(cluster.folder)&port=\(cluster.port)"
+    }
+
+    /// R1 on a server, with the workers started through a launcher as the multi-host script
+    /// starts them in other network namespaces: two "hosts" of two processes each.
+    @Test(.enabled(if: PostgresCluster.runs))
+    func r1RacingProcessesOnPostgreSQLNeverHoldOrSellASeatTwiceNorGiveUp() throws {
+        let db = try postgresDatabase()
+        let out = try BinaryRunner.run(["torture", "race", "--db", db, "--processes", "2", "--attempts", "150", "--seats", "40", "--via", "env", "--via", "env"])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("2 processes on each of 2 hosts"), "\(out.stdout)")
+        #expect(out.stdout.contains("600 attempts"), "\(out.stdout)")
+        #expect(out.stdout.contains("0 gave up after conflicts, 0 store busy"), "\(out.stdout)")
+        for promise in ["every worker finished", "no seat held or sold by two reservations", "read models equal a rebuild"] {
+            #expect(out.stdout.contains("✓ \(promise)"), "\(out.stdout)")
+        }
+        let again = try BinaryRunner.run(["torture", "race", "--db", db])
+        #expect(again.status == 2 && again.stderr.contains("already holds a store"), "\(again.stderr)")
+    }
+
+    /// R2 on a server: a killed worker's open transaction is rolled back by PostgreSQL.
+    @Test(.enabled(if: PostgresCluster.runs))
+    func r2KilledAtRandomInstantsOnPostgreSQLNothingIsLostDoubledOrStuck() throws {
+        let out = try BinaryRunner.run(["torture", "crash", "--db", try postgresDatabase(), "--kills", "4", "--max-delay", "3000", "--seed", "5"])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        for promise in ["every acknowledged command is in the log", "no event duplicated", "no seat held or sold twice", "every read model and the saga ledger equal a full rebuild", "no subscriber stuck"] {
+            #expect(out.stdout.contains("✓ \(promise)"), "\(out.stdout)")
+        }
+        #expect(!out.stdout.contains(" 0 commands acknowledged"), "nothing was acknowledged: \(out.stdout)")
     }
 
     /// R7: `--read-only` refuses every subcommand that writes, before it touches the store.
