@@ -9,11 +9,27 @@ public enum BenchSuite {
     /// Runs every row (or the groups named in `only`: P1, P2, P3, P4, P5, P6, P7). `store` is a
     /// generated store for P2, P3 and P6 (one of 1,000,000 events is generated in a temporary
     /// folder when nil); it is rebuilt and opened, so it changes.
-    /// The rows measured on a PostgreSQL server (`bench --db postgres://…`): P1, in a scratch
-    /// database beside the one named, against the server's own single-row insert rate.
-    public static func run(server: PostgresURL, quick: Bool, catalog: DemoCatalog, progress: (String, Double) -> Void) async throws -> [BenchRow] {
-        progress("P1 on PostgreSQL: INSERT baseline from 16 connections, then 16 submitters", 0)
-        return [try await P1Throughput.run(server: server, quick: quick, catalog: catalog)]
+    /// The rows measured on a PostgreSQL server (`bench --db postgres://…`), each in a scratch
+    /// database beside the one named (see `OnServer`): P1 against the server's own single-row
+    /// insert rate, P1 hot against that P1, Live (commit to another process's read model), and
+    /// P2 against a scan through the same client. `only` takes P1 (with P1 hot), Live and P2.
+    public static func run(server: PostgresURL, quick: Bool, only: Set<String>? = nil, catalog: DemoCatalog, progress: (String, Double) -> Void) async throws -> [BenchRow] {
+        var rows: [BenchRow] = []
+        if only?.contains("P1") ?? true {
+            progress("P1 on PostgreSQL: INSERT baseline from 16 connections, then 16 submitters", 0)
+            let p1 = try await P1Throughput.run(server: server, quick: quick, catalog: catalog)
+            rows.append(p1)
+            progress("P1 hot on PostgreSQL: 8 box offices rushing one show", 0.2)
+            rows.append(try await OnServer.p1Hot(server: server, quick: quick, catalog: catalog, p1: p1.value))
+        }
+        if only?.contains("Live") ?? true {
+            progress("Live on PostgreSQL: a commit here, another process's read model there", 0.35)
+            rows.append(try await OnServer.live(server: server, quick: quick, catalog: catalog))
+        }
+        if only?.contains("P2") ?? true {
+            rows.append(try await OnServer.p2(server: server, quick: quick, catalog: catalog) { progress($0, 0.5) })
+        }
+        return rows
     }
 
     public static func run(

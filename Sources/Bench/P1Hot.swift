@@ -27,15 +27,22 @@ public enum P1Hot {
 
     static func showID(_ index: Int) -> ShowID { ShowID("hot-\(index)") }
 
-    /// The parent: prepares the shows, runs the workers side by side, and makes the row.
+    /// The parent on SQLite: a new store file in `folder`.
     static func run(folder: URL, quick: Bool, catalog: DemoCatalog, p1: Double?) async throws -> BenchRow {
         let path = folder.appendingPathComponent("p1-hot.sqlite").path
+        return try await run(store: try SQLiteEventStore(path: path), db: path, quick: quick, catalog: catalog, p1: p1)
+    }
+
+    /// The parent: prepares the shows in `store` (which `db` names, for the workers, which also
+    /// get `environment`), runs the workers side by side, and makes the row.
+    static func run(
+        store: any EventStore, db: String, environment: [String: String] = [:], quick: Bool, catalog: DemoCatalog, p1: Double?
+    ) async throws -> BenchRow {
         let total = quick ? 2_000 : 20_000
         let arena = try catalog.venue("arena")
         // Each show takes at least ~800 reservations before it sells out: enough for every command.
         let shows = total / 500 + 2
         do {
-            let store = try SQLiteEventStore(path: path)
             let box = BoxOffice(store: store, clock: SystemClock())
             let context = CommandContext(actor: "bench")
             for index in 0..<shows {
@@ -49,7 +56,8 @@ public enum P1Hot {
         let workers = try (0..<processes).map { index in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["bench", "--rush-worker", "--db", path, "--rush-commands", String(total / processes), "--rush-seed", String(index + 1)]
+            process.arguments = ["bench", "--rush-worker", "--db", db, "--rush-commands", String(total / processes), "--rush-seed", String(index + 1)]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -85,8 +93,7 @@ public enum P1Hot {
     }
 
     /// The worker: a whole box office on the store, its submitters rushing the current show.
-    public static func worker(path: String, commands: Int, seed: UInt64) async throws -> WorkerReport {
-        let store = try SQLiteEventStore(path: path)
+    public static func worker(store: any ReadModelStore, commands: Int, seed: UInt64) async throws -> WorkerReport {
         let runtime = Runtime(store: store, clock: SystemClock(), gateway: SimulatedGateway(seed: seed, failureRate: 0.05, latency: 0...0))
         try runtime.start()
         let box = runtime.box

@@ -72,4 +72,32 @@ public enum PostgresBench {
         }
         return Double(each * connections) / elapsed
     }
+
+    /// Reads every row of `events` through the client library in position order, 10,000 rows
+    /// a query (as a rebuild reads them), every column decoded: P2's baseline on a server.
+    public static func scan(url: PostgresURL) throws(EventStoreError) -> (rate: Double, rows: Int64, seconds: Double) {
+        try Connections(url: url, readOnly: true).with { session throws(EventStoreError) in
+            var rows: Int64 = 0, after: Int64 = 0, checksum = 0
+            let started = DispatchTime.now().uptimeNanoseconds
+            while true {
+                let batch = try session.query("""
+                    SELECT position, stream_id, stream_version, type, schema_version, payload, metadata, recorded_at
+                    FROM events WHERE position > \(after) ORDER BY position LIMIT 10000
+                    """)
+                var last: Int64?
+                for row in batch {
+                    let (position, stream, _, type, _, payload, metadata, recorded) = try decode(
+                        row, (Int64, String, Int64, String, Int32, Data, Data, String).self)
+                    checksum &+= stream.utf8.count &+ type.utf8.count &+ payload.count &+ metadata.count &+ recorded.utf8.count
+                    last = position
+                    rows += 1
+                }
+                guard let last else { break }
+                after = last
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            guard checksum != 0 || rows == 0 else { throw .storage("the scan read nothing") }
+            return (Double(rows) / max(elapsed, 1e-9), rows, elapsed)
+        }
+    }
 }

@@ -68,6 +68,12 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// A dump or a debugger shows the redacted URL, never the password field.
     public var customMirror: Mirror { Mirror(self, children: ["url": description]) }
 
+    /// What a child process started on this URL's `description` needs in its environment to
+    /// sign in as this one did: the password in `PGPASSWORD` (never on a command line).
+    public var childEnvironment: [String: String] {
+        password.map { ["PGPASSWORD": $0] } ?? [:]
+    }
+
     /// The same server, another database (the bench's scratch databases).
     public func database(_ name: String) -> PostgresURL {
         var url = self

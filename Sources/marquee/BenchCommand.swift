@@ -20,18 +20,23 @@ extension Marquee {
         @Option(help: ArgumentHelp("The store: where --generate writes it, or a generated store P2, P3 and P6 use (else one is built in a temporary folder).", valueName: "path"))
         var db: String?
 
-        @Option(help: ArgumentHelp("Only these rows, e.g. P2,P7 (P1 to P7; P1 also runs P1 hot).", valueName: "ids")) var only: String?
+        @Option(help: ArgumentHelp("Only these rows, e.g. P2,P7 (P1 to P7; P1 also runs P1 hot; Live on PostgreSQL).", valueName: "ids")) var only: String?
         @Flag(help: .hidden) var probeConsole = false
         @Option(help: .hidden) var probeKeys = 0
         @Option(help: .hidden) var probeStarted: UInt64 = 0
         @Flag(help: .hidden) var rushWorker = false
+        @Flag(help: .hidden) var liveWatcher = false
         @Option(help: .hidden) var rushCommands = 2_500
         @Option(help: .hidden) var rushSeed: UInt64 = 1
 
         func validate() throws {
             if let only {
-                let unknown = only.split(separator: ",").map(String.init).filter { !["P1", "P2", "P3", "P4", "P5", "P6", "P7"].contains($0) }
-                guard unknown.isEmpty else { throw ValidationError("--only takes row ids P1 to P7, e.g. --only P2,P7; not \(unknown.joined(separator: ", "))") }
+                let ids = only.split(separator: ",").map(String.init)
+                let unknown = ids.filter { !["P1", "P2", "P3", "P4", "P5", "P6", "P7", "Live"].contains($0) }
+                guard unknown.isEmpty else { throw ValidationError("--only takes row ids P1 to P7 (and Live on PostgreSQL), e.g. --only P2,P7; not \(unknown.joined(separator: ", "))") }
+                if ids.contains("Live"), !(db.map(StoreLocation.isServer) ?? false) {
+                    throw ValidationError("the Live row is measured on PostgreSQL: give --db postgres://USER@HOST:PORT/DATABASE")
+                }
             }
             if let generate {
                 guard (1_000...50_000_000).contains(generate) else { throw ValidationError("--generate takes 1000 to 50000000 events") }
@@ -41,6 +46,22 @@ extension Marquee {
 
         func run() async throws {
             guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
+            if rushWorker, let db {
+                let store: any ReadModelStore
+                do { store = try StoreLocation.open(db, create: false) } catch { throw failure(error) }
+                let report = try await P1Hot.worker(store: store, commands: rushCommands, seed: rushSeed)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                Output.exact(String(decoding: try encoder.encode(report), as: UTF8.self))
+                return
+            }
+            if liveWatcher, let db {
+                let store: any ReadModelStore
+                do { store = try StoreLocation.open(db, readOnly: true, create: false) } catch { throw failure(error) }
+                let sightings = try LiveLatency.watch(store: store)
+                Output.exact(String(decoding: try JSONEncoder().encode(sightings), as: UTF8.self))
+                return
+            }
             if let db, StoreLocation.isServer(db) {
                 try await onServer(db, catalog: catalog)
                 return
@@ -51,13 +72,6 @@ extension Marquee {
             }
             if probeConsole, let db {
                 try await Self.probe(db, keys: probeKeys, started: probeStarted)
-                return
-            }
-            if rushWorker, let db {
-                let report = try await P1Hot.worker(path: db, commands: rushCommands, seed: rushSeed)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
-                Output.exact(String(decoding: try encoder.encode(report), as: UTF8.self))
                 return
             }
             if let db, !FileManager.default.fileExists(atPath: db) {
@@ -81,16 +95,19 @@ extension Marquee {
         /// `bench --db postgres://…`: the rows measured on a server (P1 for now), in scratch
         /// databases beside the one named; the role needs CREATEDB.
         func onServer(_ db: String, catalog: DemoCatalog) async throws {
-            guard generate == nil, !probeConsole, !rushWorker else {
+            guard generate == nil, !probeConsole else {
                 throw failure("--generate and the probes write SQLite files; on a server, run `marquee bench --db URL` alone")
             }
-            if let only, only != "P1" { throw failure("on PostgreSQL the bench measures P1 so far; use --only P1 or drop --only") }
+            let only = only.map { Set($0.split(separator: ",").map(String.init)) }
+            if let only, !only.isSubset(of: ["P1", "P2", "Live"]) {
+                throw failure("on PostgreSQL the bench measures P1 (with P1 hot), Live and P2; use --only with those, or drop --only")
+            }
             let url: PostgresURL
             do { url = try PostgresURL(db) } catch { throw failure(error.description) }
             let rows: [BenchRow]
             let bar = ProgressReporter(label: "bench")
             do {
-                rows = try await BenchSuite.run(server: url, quick: quick, catalog: catalog) { step, fraction in bar.step(step, fraction: fraction) }
+                rows = try await BenchSuite.run(server: url, quick: quick, only: only, catalog: catalog) { step, fraction in bar.step(step, fraction: fraction) }
                 bar.finish()
             } catch {
                 bar.finish()

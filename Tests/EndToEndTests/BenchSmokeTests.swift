@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("marquee bench --quick", .serialized)
@@ -22,6 +23,26 @@ struct BenchSmokeTests {
         // The rush of eight box offices on one show: nothing turned away for a non-domain reason.
         let hot = try #require(rows.first { $0["id"] as? String == "P1 hot" })
         #expect((hot["note"] as? String)?.contains(", 0 non-domain refusals") == true, "\(hot)")
+    }
+
+    /// On a server the bench works in scratch databases of its own: the Live row (a commit in
+    /// this process, another process's read model woken by NOTIFY) is measured, nothing is
+    /// missed, and the database named is left as it was.
+    @Test(.enabled(if: PostgresCluster.runs))
+    func onPostgreSQLTheLiveRowIsMeasuredInAScratchDatabase() throws {
+        let cluster = try PostgresCluster.shared.get()
+        let url = try cluster.database()
+        let db = "postgres://\(url.user)@/\(url.database)?host=\(cluster.folder)&port=\(cluster.port)"
+        let out = try BinaryRunner.run(["bench", "--quick", "--json", "--db", db, "--only", "Live"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
+        let live = try #require(rows.first, "\(out.stdout)")
+        #expect(rows.count == 1 && live["id"] as? String == "Live", "\(rows)")
+        #expect((live["value"] as? Double ?? -1) > 0 && (live["note"] as? String)?.contains("0 never seen") == true, "\(live)")
+        let untouched = try BinaryRunner.run(["events", "--db", db])
+        #expect(untouched.status != 0 || untouched.stdout.isEmpty, "the named database got events: \(untouched.stdout.prefix(200))")
+        let sqliteOnly = try BinaryRunner.run(["bench", "--quick", "--only", "Live"])
+        #expect(sqliteOnly.status == 2 && sqliteOnly.stderr.contains("measured on PostgreSQL"), "\(sqliteOnly.stderr)")
     }
 
     @Test func generatedStoreIsConsistentAndItsReadModelsMatchARebuild() throws {
