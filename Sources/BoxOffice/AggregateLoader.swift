@@ -70,6 +70,12 @@ final class AggregateLoader {
         }
     }
 
+    /// Those of `refs` not in the cache, each once.
+    func uncached(_ refs: [StreamRef]) -> [StreamRef] {
+        var seen: Set<StreamRef> = []
+        return refs.filter { cache[$0] == nil && seen.insert($0).inserted }
+    }
+
     func forgetAll() { cache.removeAll(keepingCapacity: true) }
 
     /// Saves a snapshot with the transaction when a stream's version crossed a multiple of

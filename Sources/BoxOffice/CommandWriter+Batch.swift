@@ -84,13 +84,20 @@ extension CommandWriter {
             }
         }
         var pass = Pass(head: head)
+        // Retried commands, looked up for the whole batch at once; a command id twice in one
+        // batch is recorded by the first and answered as a duplicate for the second.
+        var recorded = try transaction.recordedCommands(batch.compactMap(\.context.commandId))
+        // The streams the batch will load first, in one look where the store can (a server).
+        let wanted = loader.uncached(batch.flatMap { $0.command.reads(given: Aggregates()) })
+        if !wanted.isEmpty { try transaction.prefetch(streams: wanted.map(\.name)) }
         for pending in batch {
-            if let commandId = pending.context.commandId, let earlier = try transaction.recordedCommand(commandId) {
+            if let commandId = pending.context.commandId, let earlier = recorded[commandId] {
                 pass.answers.append((pending, .success(CommandResult(positions: earlier, events: [], duplicate: true, correlationId: ""))))
                 continue
             }
             let result = try run(pending, in: transaction, delivering: &pass.appended)
             if case .success(let done) = result, let last = done.positions.last { pass.head = last }
+            if case .success(let done) = result, let commandId = pending.context.commandId { recorded[commandId] = done.positions }
             pass.answers.append((pending, result))
         }
         return pass

@@ -27,6 +27,24 @@ public protocol EventStoreTransaction: StreamSource {
     func append(_ request: AppendRequest) throws(EventStoreError) -> [Int64]
     /// Saves a snapshot with the transaction (a newer one stored already is kept).
     func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError)
+    /// `recordedCommand` for several ids at once (a store on a server answers in one round
+    /// trip): the positions of each id that was recorded; ids never recorded are absent.
+    func recordedCommands(_ commandIds: [String]) throws(EventStoreError) -> [String: [Int64]]
+    /// A hint that these streams are about to be loaded (snapshot, then the events after it):
+    /// a store on a server fetches them all in one round trip. Loading works the same without it.
+    func prefetch(streams: [String]) throws(EventStoreError)
+}
+
+extension EventStoreTransaction {
+    public func prefetch(streams: [String]) throws(EventStoreError) {}
+
+    public func recordedCommands(_ commandIds: [String]) throws(EventStoreError) -> [String: [Int64]] {
+        var found: [String: [Int64]] = [:]
+        for id in commandIds where found[id] == nil {
+            if let positions = try recordedCommand(id) { found[id] = positions }
+        }
+        return found
+    }
 }
 
 /// An append-only log of events in streams, with global positions, snapshots and checkpoints.

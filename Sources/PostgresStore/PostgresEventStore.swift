@@ -74,74 +74,12 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
     public func transaction<T>(_ body: (any EventStoreTransaction) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
         try connections.with { session throws(EventStoreError) in
             try session.transaction(lock: .log) { () throws(EventStoreError) in
-                let transaction = Transaction(writer: try Writer(session: session), store: self)
-                defer { transaction.writer = nil }
+                let transaction = try WriteTransaction(session: session, store: self)
+                defer { transaction.close() }
                 let result = try body(transaction)
-                try transaction.writer?.notify()
+                try transaction.flush()
                 return result
             }
-        }
-    }
-
-    /// A write transaction's view of the store; valid only inside `transaction`'s body.
-    private final class Transaction: EventStoreTransaction {
-        var writer: Writer?
-        let store: PostgresEventStore
-
-        init(writer: Writer, store: PostgresEventStore) {
-            self.writer = writer
-            self.store = store
-        }
-
-        private func session() throws(EventStoreError) -> Session {
-            guard let writer else { throw .storage("a write transaction was used after it ended") }
-            return writer.session
-        }
-
-        func headPosition() throws(EventStoreError) -> Int64 {
-            guard let writer else { throw .storage("a write transaction was used after it ended") }
-            return writer.head
-        }
-
-        func streams(writtenAfter position: Int64) throws(EventStoreError) -> Set<String> {
-            let rows = try session().query("SELECT DISTINCT stream_id FROM events WHERE position > \(position)")
-            var streams: Set<String> = []
-            for row in rows { streams.insert(try decode(row, String.self)) }
-            return streams
-        }
-
-        func read(stream: String, fromVersion version: Int64) throws(EventStoreError) -> [RecordedEvent] {
-            try PostgresEventStore.events(of: stream, fromVersion: version, try session())
-        }
-
-        func loadSnapshot(stream: String) throws(EventStoreError) -> Snapshot? {
-            try PostgresEventStore.snapshot(of: stream, try session())
-        }
-
-        func recordedCommand(_ commandId: String) throws(EventStoreError) -> [Int64]? {
-            try PostgresEventStore.recordedCommand(commandId, try session())
-        }
-
-        func saveSnapshot(_ snapshot: Snapshot) throws(EventStoreError) {
-            try PostgresEventStore.save(snapshot, try session())
-        }
-
-        func append(_ request: AppendRequest) throws(EventStoreError) -> [Int64] {
-            guard writer != nil else { throw .storage("a write transaction was used after it ended") }
-            // The caller vouches for the versions: they are not read again. A version taken
-            // after all breaks the unique constraint, which aborts the transaction (the caller
-            // abandons it); the stream's committed version is read on another connection.
-            var bases: [String: Int64] = [:]
-            for write in request.writes where !write.events.isEmpty {
-                switch write.expected {
-                case .noStream: bases[write.stream] = 0
-                case .exact(let version): bases[write.stream] = version
-                case .any: bases[write.stream] = try writer!.version(of: write.stream)
-                }
-            }
-            if let positions = try writer!.insert(request, at: bases) { return positions }
-            let write = request.writes.first { !$0.events.isEmpty } ?? request.writes[0]
-            throw .wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: (try? store.version(of: write.stream)) ?? -1)
         }
     }
 
@@ -270,19 +208,57 @@ public final class PostgresEventStore: EventStore, ReadModelStorage {
         for row in rows {
             let (position, stream, version, type, schema, payload, metadata, recorded) = try decode(
                 row, (Int64, String, Int64, String, Int32, Data, Data, String).self)
-            guard let recordedAt = Timestamp.date(recorded) else {
-                throw .corrupt(path: url.description, detail: "event at position \(position) has an unreadable time \"\(recorded)\"")
-            }
-            let decoded: EventMetadata
-            do { decoded = try MetadataCoding.decode(metadata, position: position) } catch {
-                throw (error as? EventStoreError) ?? .storage("\(error)")
-            }
-            events.append(RecordedEvent(
-                position: position, streamId: stream, streamVersion: version, type: type, schemaVersion: Int(schema),
-                payload: payload, metadata: decoded, recordedAt: recordedAt
-            ))
+            events.append(try event(position, stream, version, type, schema, payload, metadata, recorded, url: url))
         }
         return events
+    }
+
+    /// One event from its columns.
+    static func event(
+        _ position: Int64, _ stream: String, _ version: Int64, _ type: String, _ schema: Int32, _ payload: Data, _ metadata: Data, _ recorded: String,
+        url: PostgresURL
+    ) throws(EventStoreError) -> RecordedEvent {
+        guard let recordedAt = Timestamp.date(recorded) else {
+            throw .corrupt(path: url.description, detail: "event at position \(position) has an unreadable time \"\(recorded)\"")
+        }
+        let decoded: EventMetadata
+        do { decoded = try MetadataCoding.decode(metadata, position: position) } catch {
+            throw (error as? EventStoreError) ?? .storage("\(error)")
+        }
+        return RecordedEvent(
+            position: position, streamId: stream, streamVersion: version, type: type, schemaVersion: Int(schema),
+            payload: payload, metadata: decoded, recordedAt: recordedAt
+        )
+    }
+
+    /// Each stream's snapshot and every event after it, in one round trip: one row per event
+    /// (the snapshot's columns on a stream's first only), or a row of NULL events for a stream
+    /// without any. Every stream asked for is in the answer.
+    static func snapshotsAndEvents(of streams: [String], _ session: Session) throws(EventStoreError) -> [String: (Snapshot?, [RecordedEvent])] {
+        let rows = try session.query("""
+            SELECT k.id, s.stream_version, s.type, s.schema_version,
+                CASE WHEN e.stream_version IS NULL OR e.stream_version = coalesce(s.stream_version, 0) + 1 THEN s.payload END,
+                e.position, e.stream_version, e.type, e.schema_version, e.payload, e.metadata, e.recorded_at
+            FROM unnest(\(streams)::text[]) AS k(id)
+            LEFT JOIN snapshots s ON s.stream_id = k.id
+            LEFT JOIN LATERAL (
+                SELECT position, stream_version, type, schema_version, payload, metadata, recorded_at FROM events
+                WHERE stream_id = k.id AND stream_version > coalesce(s.stream_version, 0) ORDER BY stream_version
+            ) e ON true
+            ORDER BY k.id, e.stream_version
+            """)
+        var found: [String: (Snapshot?, [RecordedEvent])] = [:]
+        for stream in streams { found[stream] = (nil, []) }
+        for row in rows {
+            let (stream, snapshotVersion, snapshotType, snapshotSchema, snapshotPayload, position, version, type, schema, payload, metadata, recorded) = try decode(
+                row, (String, Int64?, String?, Int32?, Data?, Int64?, Int64?, String?, Int32?, Data?, Data?, String?).self)
+            if found[stream]?.0 == nil, let snapshotVersion, let snapshotType, let snapshotSchema, let snapshotPayload {
+                found[stream]?.0 = Snapshot(stream: stream, version: snapshotVersion, type: snapshotType, schemaVersion: Int(snapshotSchema), payload: snapshotPayload)
+            }
+            guard let position, let version, let type, let schema, let payload, let metadata, let recorded else { continue }
+            found[stream]?.1.append(try event(position, stream, version, type, schema, payload, metadata, recorded, url: session.url))
+        }
+        return found
     }
 }
 

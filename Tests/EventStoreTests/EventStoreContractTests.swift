@@ -87,6 +87,47 @@ struct EventStoreContractTests {
         #expect(try store.loadSnapshot(stream: "show-a")?.version == 2)
     }
 
+    /// What the command writer reads under the lock: the streams others moved since it last
+    /// looked, then their new events; a snapshot, then the events after it. A store may answer
+    /// the second read of each pair from what it fetched for the first; the answers must not
+    /// change, nor go stale after the transaction's own appends.
+    @Test(arguments: StoreKind.available)
+    func insideATransactionWhatOthersWroteAndWhatFollowsASnapshotAreReadInFull(_ kind: StoreKind) throws {
+        let store = try kind.make()
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .noStream, events: [event("A"), event("B"), event("C")])], recordedAt: t0))
+        try store.saveSnapshot(Snapshot(stream: "show-a", version: 2, type: "S", schemaVersion: 1, payload: Data("{}".utf8)))
+        _ = try store.append(AppendRequest(writes: [StreamWrite(stream: "inventory-a", expected: .noStream, events: [event("X")])], recordedAt: t0))
+        let known = try store.headPosition()
+        _ = try store.append(AppendRequest(writes: [
+            StreamWrite(stream: "inventory-a", expected: .exact(1), events: [event("Y")]), StreamWrite(stream: "show-a", expected: .exact(3), events: [event("D")]),
+        ], recordedAt: t0))
+        try store.transaction { tx throws(EventStoreError) in
+            #expect(try tx.streams(writtenAfter: known) == ["inventory-a", "show-a"])
+            #expect(try tx.read(stream: "inventory-a", fromVersion: 2).map(\.type) == ["Y"])
+            #expect(try tx.read(stream: "inventory-a", fromVersion: 1).map(\.type) == ["X", "Y"])
+            #expect(try tx.loadSnapshot(stream: "show-a")?.version == 2)
+            #expect(try tx.read(stream: "show-a", fromVersion: 3).map(\.type) == ["C", "D"])
+            #expect(try tx.loadSnapshot(stream: "inventory-a") == nil)
+            #expect(try tx.read(stream: "inventory-a", fromVersion: 1).map(\.type) == ["X", "Y"])
+            #expect(try tx.loadSnapshot(stream: "nobody") == nil)
+            #expect(try tx.read(stream: "nobody", fromVersion: 1).isEmpty)
+            _ = try tx.append(AppendRequest(writes: [StreamWrite(stream: "show-a", expected: .exact(4), events: [event("E")])], recordedAt: t0))
+            #expect(try tx.read(stream: "show-a", fromVersion: 3).map(\.type) == ["C", "D", "E"])
+            #expect(try tx.streams(writtenAfter: try tx.headPosition() - 1) == ["show-a"])
+        }
+        // Fetched ahead for a batch, the same answers.
+        try store.transaction { tx throws(EventStoreError) in
+            try tx.prefetch(streams: ["show-a", "inventory-a", "nobody"])
+            #expect(try tx.loadSnapshot(stream: "show-a")?.version == 2)
+            #expect(try tx.read(stream: "show-a", fromVersion: 3).map(\.type) == ["C", "D", "E"])
+            #expect(try tx.loadSnapshot(stream: "inventory-a") == nil)
+            #expect(try tx.read(stream: "inventory-a", fromVersion: 1).map(\.type) == ["X", "Y"])
+            #expect(try tx.loadSnapshot(stream: "nobody") == nil)
+            #expect(try tx.read(stream: "nobody", fromVersion: 1).isEmpty)
+            #expect(try tx.loadSnapshot(stream: "show-a")?.version == 2)
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func aTransactionThatThrowsLeavesNoTrace(_ kind: StoreKind) throws {
         let store = try kind.make()
