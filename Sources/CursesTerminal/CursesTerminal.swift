@@ -58,6 +58,8 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     /// Keys are read through a pad: reading from a pad never makes curses redraw the screen,
     /// which the painter owns.
     private var keyWindow: UnsafeMutablePointer<WINDOW>?
+    /// What arrived since the terminal's start-of-paste mark, until its end mark (nil: not in a paste).
+    private var pasted: String?
 
     public init(device: Device = .standard, theme: Theme) {
         self.device = device
@@ -150,6 +152,7 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         }
         continueSource?.cancel()
         if !faults.contains(.skipTerminalRestore) {
+            painter?.send(Self.bracketedPasteOff)
             painter?.resetAttributes()
             painter?.flush()
             endwin()
@@ -160,12 +163,33 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
 
     static let resizeCheckMilliseconds: Int32 = 100
 
+    /// Key codes of our own for the terminal's bracketed-paste marks (`ESC [200~`, `ESC [201~`).
+    static let pasteStart = KEY_MAX + 1, pasteEnd = KEY_MAX + 2
+    static let pasteLimit = 65_536
+    static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
+
     /// Every key waiting (curses does not block: the thread waits in `poll`).
     private func readKeys() {
         while true {
             var character: wint_t = 0
             let result = mq_get(keyWindow, &character)
             if result == ERR { return }
+            if result == KEY_CODE_YES, Int32(bitPattern: character) == Self.pasteStart {
+                pasted = ""
+                continue
+            }
+            if var text = pasted {
+                // Inside a paste everything is text, escapes included, until the end mark; a
+                // paste that never ends is cut at a size no dialog takes anyway.
+                if result == KEY_CODE_YES, Int32(bitPattern: character) == Self.pasteEnd || text.utf8.count > Self.pasteLimit {
+                    pasted = nil
+                    onKey?(.paste(text))
+                } else if result == OK, let scalar = Unicode.Scalar(UInt32(truncatingIfNeeded: character)) {
+                    text.unicodeScalars.append(scalar)
+                    pasted = text
+                }
+                continue
+            }
             guard let key = KeyDecoder.decode(result: result, character: character) else { continue }
             if case .resize = key { refreshSize() }
             if key == .redraw { repaint() } else { onKey?(key) }
@@ -213,6 +237,9 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         }
         keyWindow = pad
         keypad(pad, true)
+        // Pasted text arrives between marks the terminal adds once asked (bracketed paste).
+        define_key("\u{1B}[200~", Self.pasteStart)
+        define_key("\u{1B}[201~", Self.pasteEnd)
         wtimeout(pad, 0)
         mousemask(mq_click_mask(), nil)
         mouseinterval(0)
@@ -231,6 +258,7 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         case .descriptors(_, let output, _): output
         }
         painter = Painter(theme: baseTheme.mapped(to: capability), capability: capability, capabilities: capabilities, output: output, asciiOnly: asciiOnly)
+        painter?.send(Self.bracketedPasteOn)
         terminal = Terminal(backend: self)
         refreshSize()
         return true

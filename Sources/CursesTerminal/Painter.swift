@@ -98,6 +98,9 @@ final class Painter {
         cursor = nil
     }
 
+    /// Queues a control sequence as it is (terminal modes such as bracketed paste).
+    func send(_ sequence: String) { append(sequence) }
+
     /// Queues the default attributes, so that whatever runs next starts plain.
     func resetAttributes() {
         if let reset = capabilities.reset { append(reset) }

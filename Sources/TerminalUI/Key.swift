@@ -9,6 +9,10 @@ public enum Key: Hashable, Sendable {
     case resize(width: Int, height: Int)
     /// Ctrl-L: repaint the whole screen (handled by the terminal; apps may ignore it).
     case redraw
+    /// Text the operator pasted, as it arrived between the terminal's bracketed-paste marks
+    /// (control characters included): text, never keys, so an escape inside it cannot close a
+    /// dialog or run a command.
+    case paste(String)
 
     /// How the key reads in help text and the hint bar.
     public var label: String {
@@ -33,6 +37,7 @@ public enum Key: Hashable, Sendable {
         case .mouse: "click"
         case .resize: "resize"
         case .redraw: "C-l"
+        case .paste: "paste"
         }
     }
 }

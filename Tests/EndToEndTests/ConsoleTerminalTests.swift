@@ -63,11 +63,19 @@ struct ConsoleTerminalTests {
         #expect(tmux.wait(for: "Why is it rejected?").found)
         tmux.send("Enter")
         #expect(tmux.wait(for: "a reason is required").found)
+        // Pasted text with escapes in it stays text: the dialog stays open, the escapes are
+        // dropped, nothing of it runs as keys (it once closed the dialog and submitted a show).
+        let submitted = try events(path, type: "ShowSubmitted").count
+        tmux.paste("Price \u{1B}[31mRED\u{1B}[0m missing; s")
+        #expect(tmux.wait(for: "Price [31mRED[0m missing; s").found)
+        #expect(tmux.screen().contains("Why is it rejected?"))
+        for _ in 0..<"Price [31mRED[0m missing; s".count { tmux.send("BSpace") }
         tmux.type("Clashes with the gala")
         tmux.send("Enter")
         #expect(tmux.wait(for: "✔ rejected harbour-comedy-sat").found)
         let rejected = try events(path, type: "ShowRejected")
         #expect(rejected.map { data($0)["reason"] as? String } == ["Clashes with the gala"])
+        #expect(try events(path, type: "ShowSubmitted").count == submitted, "the paste ran as keys")
 
         // s: submit the draft, from the dashboard.
         tmux.send("1")

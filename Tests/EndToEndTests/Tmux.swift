@@ -27,6 +27,11 @@ final class Tmux {
     /// Presses keys by tmux name (`Space`, `Enter`, `Tab`, `Escape`) or types literal text.
     func send(_ keys: String...) { run(["send-keys", "-t", "main"] + keys) }
     func type(_ text: String) { run(["send-keys", "-t", "main", "-l", text]) }
+    /// Pastes text as a terminal does, inside bracketed-paste marks when the program asked for them.
+    func paste(_ text: String) {
+        run(["set-buffer", "-b", "test", text])
+        run(["paste-buffer", "-p", "-d", "-b", "test", "-t", "main"])
+    }
 
     /// The visible screen, one line per row.
     func screen() -> String {

@@ -72,12 +72,23 @@ struct CursesBackendTests {
         let sent = reader.settled() - before
         #expect(sent <= 32, "\(sent) bytes for one cell: \(reader.text.utf8.dropFirst(before).map { $0 < 32 ? "^" : String(UnicodeScalar($0)) }.joined())")
         _ = "q".withCString { write(controller, $0, 1) }
-        let deadline = Date().addingTimeInterval(5)
+        var deadline = Date().addingTimeInterval(5)
         while keys.withLock({ $0.isEmpty }), Date() < deadline { usleep(5_000) }
         #expect(keys.withLock { $0 } == [.character("q")])
+        // Bracketed paste: asked for at start; a paste arrives as one text, escapes and all,
+        // never as the keys inside it; typing after it is keys again.
+        #expect(reader.text.contains("\u{1B}[?2004h"))
+        keys.withLock { $0.removeAll() }
+        let pasted = "\u{1B}[200~Price \u{1B}[31mRED\u{1B}[0m missing\nq\u{1B}[201~x"
+        _ = pasted.withCString { write(controller, $0, strlen($0)) }
+        deadline = Date().addingTimeInterval(5)
+        while keys.withLock({ $0.count < 2 }), Date() < deadline { usleep(5_000) }
+        #expect(keys.withLock { $0 } == [.paste("Price \u{1B}[31mRED\u{1B}[0m missing\nq"), .character("x")])
         terminal.stop()
-        // xterm's "exit alternate screen" means endwin ran and the shell's screen is back.
+        // xterm's "exit alternate screen" means endwin ran and the shell's screen is back,
+        // with bracketed paste off again.
         #expect(reader.wait(for: "\u{1B}[?1049l"))
+        #expect(reader.text.contains("\u{1B}[?2004l"))
         terminal.stop()
     }
 }

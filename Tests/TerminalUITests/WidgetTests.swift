@@ -69,6 +69,18 @@ struct WidgetTests {
         #expect(render(Sparkline(Array(1...20)), width: 4, height: 1).lines == ["▇▇██"])
     }
 
+    @Test func aPasteIsInsertedAsTextWithoutItsControlCharactersUpToTheLimit() {
+        var state = TextInputState("ab")
+        state.handle(.left)
+        state.handle(.paste("X\u{1B}[31mY\u{07}\nZ"))
+        #expect(state.text == "aX[31mY Zb" && state.cursor == 9)
+        var limited = TextInputState("abc", limit: 5)
+        state = limited
+        limited.handle(.paste("0123"))
+        #expect(limited.text == "abc01" && limited.cursor == 5)
+        #expect(state.handle(.paste("")) && state.text == "abc")
+    }
+
     @Test func aTextInputEditsAndKeepsTheCursorVisible() {
         var state = TextInputState("Ben")
         state.handle(.left)

@@ -26,6 +26,14 @@ public struct TextInputState: Hashable, Sendable {
         case .delete:
             guard cursor < characters.count else { return true }
             characters.remove(at: cursor)
+        case .paste(let pasted):
+            // Line breaks become spaces; escapes and other control characters are dropped.
+            let clean = pasted.map { $0.isNewline ? " " : $0 }.filter { character in
+                !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            }
+            let room = max(0, limit - characters.count)
+            characters.insert(contentsOf: clean.prefix(room), at: cursor)
+            cursor += min(clean.count, room)
         case .left: cursor = max(cursor - 1, 0)
         case .right: cursor = min(cursor + 1, characters.count)
         case .home: cursor = 0
