@@ -162,6 +162,7 @@ struct ReliabilityTests {
             ["reserve", "grand-hall-sat", "--seats", "Stalls-A-1", "--customer", "Ro"], ["extend", "R-00000000"], ["cancel", "R-00000000"],
             ["block", "grand-hall-sat", "--seats", "Stalls-A-1"], ["unblock", "grand-hall-sat", "--seats", "Stalls-A-1"], ["pay", "R-00000000"],
             ["replay"], ["failures", "retry", "1"], ["failures", "skip", "1"], ["simulate", "--duration", "1"], ["demo"],
+            ["create-show", "ro-show", "--name", "Ro", "--venue", "club", "--starts", "2031-01-01T10:00"],
         ]
         for arguments in writes {
             let out = try BinaryRunner.run(arguments + ["--db", path, "--read-only"])

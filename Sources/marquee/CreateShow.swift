@@ -1,0 +1,148 @@
+import ArgumentParser
+import BoxOffice
+import EventStore
+import Foundation
+import Ticketing
+
+extension Marquee {
+    struct CreateShow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-show",
+            abstract: "Record a new show as a draft, in a venue, at a time, at the venue's prices or yours.",
+            discussion: """
+                The show starts as a draft: `marquee submit ID` sends it for approval. The store is created when --db names \
+                no store yet.
+                Example: marquee create-show grand-hall-xmas --name "Christmas Gala" --venue theatre --starts 2026-12-24T20:00 --price stalls=45.50
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The new show's id: lower-case letters, digits and dashes, e.g. grand-hall-xmas.") var show: String
+        @Option(help: "The show's name as operators and buyers see it (1–120 characters).") var name: String
+        @Option(help: ArgumentHelp("The venue: a name from demo/venues (club, theatre, arena) or a path to a venue file.", valueName: "name|path"))
+        var venue: String
+        @Option(help: ArgumentHelp("When it starts, in local time: 2026-12-24T20:00 (seconds and a zone such as Z or +01:00 may follow).", valueName: "time"))
+        var starts: String
+        @Option(name: .customLong("price"), help: ArgumentHelp(
+            "A price tier's price in the venue's currency instead of the venue's own: TIER=AMOUNT, e.g. stalls=45.50. Repeat it for several tiers.",
+            valueName: "tier=amount"
+        )) var prices: [String] = []
+
+        func validate() throws {
+            guard ShowStart.parse(starts) != nil else {
+                throw ValidationError("--starts \(starts) is not a time: write it as 2026-12-24T20:00 (local time), optionally with seconds and a zone (Z, +01:00)")
+            }
+            for price in prices { _ = try PriceOverride(price) }
+        }
+
+        func run() async throws {
+            let venue = try priced(try loadVenue())
+            guard let startsAt = ShowStart.parse(starts) else { throw ExitCode(2) }
+            let box = try openOrCreate()
+            defer { box.close() }
+            guard startsAt > box.clock.now() else {
+                throw failure("--starts \(starts) has passed (the store's clock reads \(ShowStart.shown(box.clock.now()))): give a time to come")
+            }
+            let id = ShowID(show)
+            do throws(BoxOfficeError) {
+                let result = try await box.execute(.createShow(id, name: name, venue: venue, startsAt: startsAt), CommandContext(actor: store.actor))
+                Output.say("created \(id): \(name.trimmingCharacters(in: .whitespacesAndNewlines)) at \(venue.name), \(ShowStart.shown(startsAt)), "
+                    + "\(venue.capacity) seats; a draft: `marquee submit \(id)` sends it for approval (#\(result.positions.last ?? 0))")
+            } catch {
+                Output.complain(error.description)
+                throw ExitCode(error.isRefusal ? 1 : 2)
+            }
+        }
+
+        /// The venue by demo name or by path (a path works without the demo folder).
+        func loadVenue() throws -> Venue {
+            do {
+                if let catalog = DemoCatalog.locate() { return try catalog.venue(venue) }
+                guard let data = FileManager.default.contents(atPath: venue) else {
+                    throw failure("no venue file at \(venue), and no demo/venues folder to find \(venue) in: give the path to a venue file")
+                }
+                return try DemoCatalog.venue(from: data, name: venue)
+            } catch let error as DemoError {
+                throw failure(error.description)
+            }
+        }
+
+        /// The venue with the prices given on the command line.
+        func priced(_ venue: Venue) throws -> Venue {
+            var venue = venue
+            for text in prices {
+                let price = try PriceOverride(text)
+                guard let index = venue.tiers.firstIndex(where: { $0.id == price.tier }) else {
+                    throw failure("--price \(text): \(venue.name) has no price tier \"\(price.tier)\"; its tiers are \(venue.tiers.map(\.id).joined(separator: ", "))")
+                }
+                venue.tiers[index].priceMinor = price.minor
+            }
+            return venue
+        }
+
+        /// The store named by --db, created when there is none yet.
+        func openOrCreate() throws -> BoxOffice {
+            guard !store.readOnly else {
+                throw failure("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
+            }
+            guard !StoreLocation.exists(store.db) else { return try store.openForWriting() }
+            do {
+                let created = try StoreLocation.open(store.db, create: true)
+                return BoxOffice(store: created, clock: try StoreClock.attach(created, speed: nil).clock)
+            } catch let error as EventStoreError {
+                throw failure(error)
+            } catch {
+                throw failure(String(describing: error))
+            }
+        }
+    }
+}
+
+/// `--price TIER=AMOUNT`: an amount in major units with at most two decimals.
+struct PriceOverride {
+    let tier: String
+    let minor: Int64
+
+    init(_ text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ValidationError("--price \(text): write it as TIER=AMOUNT, e.g. stalls=45.50")
+        }
+        let amount = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(amount.count), let whole = Int64(amount[0]), whole >= 0, amount[0].allSatisfy(\.isASCII),
+              amount.count == 1 || (1...2).contains(amount[1].count) && amount[1].allSatisfy(\.isNumber) && amount[1].allSatisfy(\.isASCII),
+              whole <= Money.maximumPriceMinor / 100
+        else {
+            throw ValidationError("--price \(text): the amount must be 0 or more with at most two decimals (e.g. 45 or 45.50), and at most \(Money.maximumPriceMinor / 100)")
+        }
+        let cents = amount.count == 2 ? Int64(amount[1].padding(toLength: 2, withPad: "0", startingAt: 0)) ?? 0 : 0
+        tier = parts[0]
+        minor = whole * 100 + cents
+    }
+}
+
+/// A show's start as the operator writes it and reads it.
+enum ShowStart {
+    static func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let zoned = ISO8601DateFormatter()
+        if let date = zoned.date(from: trimmed) { return date }
+        zoned.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = zoned.date(from: trimmed) { return date }
+        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"] {
+            let local = DateFormatter()
+            local.locale = Locale(identifier: "en_US_POSIX")
+            local.timeZone = .current
+            local.dateFormat = format
+            if let date = local.date(from: trimmed) { return date }
+        }
+        return nil
+    }
+
+    static func shown(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.dateFormat = "EEE d MMM yyyy HH:mm"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// `marquee create-show`: a draft in a venue at a time, at the venue's prices or the operator's,
+/// on a store it creates when there is none; every bad input refused before anything is written.
+@Suite("marquee create-show", .serialized)
+struct CreateShowCommandTests {
+    func folder() throws -> String {
+        let folder = NSTemporaryDirectory() + "marquee-create-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func json(_ line: Substring) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    @Test func aDraftIsRecordedOnANewStoreAtTheGivenPricesAndCanBeSubmitted() throws {
+        let path = try folder() + "/box.sqlite"
+        let created = try BinaryRunner.run([
+            "create-show", "grand-hall-xmas", "--db", path, "--name", "Christmas Gala", "--venue", "theatre",
+            "--starts", "2031-12-24T20:00", "--price", "premium=92.50", "--price", "gallery=30", "--operator", "ana",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("created grand-hall-xmas: Christmas Gala at Grand Theatre, Wed 24 Dec 2031 20:00, 402 seats"), "\(created.stdout)")
+        let shows = try BinaryRunner.run(["shows", "--db", path, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(shows.stdout.utf8)) as? [[String: Any]])
+        let row = try #require(rows.first)
+        #expect(row["id"] as? String == "grand-hall-xmas" && row["status"] as? String == "draft" && row["capacity"] as? Int == 402, "\(row)")
+        let initialized = try BinaryRunner.run(["events", "--db", path, "--type", "InventoryInitialized", "--json"])
+        let venue = (json(try #require(initialized.stdout.split(separator: "\n").first))["data"] as? [String: Any])?["venue"] as? [String: Any]
+        let prices = Dictionary(uniqueKeysWithValues: ((venue?["tiers"] as? [[String: Any]]) ?? []).map { ($0["id"] as? String ?? "", $0["priceMinor"] as? Int ?? -1) })
+        #expect(prices == ["premium": 9_250, "standard": 6_500, "restricted": 4_000, "gallery": 3_000], "\(prices)")
+        let created2 = try BinaryRunner.run(["events", "--db", path, "--type", "ShowCreated", "--json"])
+        #expect((json(try #require(created2.stdout.split(separator: "\n").first))["data"] as? [String: Any])?["by"] as? String == "ana")
+        #expect(try BinaryRunner.run(["submit", "grand-hall-xmas", "--db", path]).status == 0)
+        let again = try BinaryRunner.run(["create-show", "grand-hall-xmas", "--db", path, "--name", "Twice", "--venue", "club", "--starts", "2031-12-24T20:00"])
+        #expect(again.status == 1 && again.stderr.contains("grand-hall-xmas"), "\(again.stderr)")
+    }
+
+    @Test(arguments: [
+        (["--starts", "tomorrow"], "is not a time"),
+        (["--starts", "2020-01-01T10:00"], "has passed"),
+        (["--price", "gold=3"], "no price tier \"gold\"; its tiers are premium, standard, restricted, gallery"),
+        (["--price", "premium=3.555"], "at most two decimals"),
+        (["--price", "premium"], "TIER=AMOUNT"),
+        (["--venue", "nowhere"], "unknown venue \"nowhere\""),
+    ])
+    func aBadInputIsRefusedWithWhatToDoAndWritesNothing(_ change: [String], _ message: String) throws {
+        let path = try folder() + "/box.sqlite"
+        var arguments = ["create-show", "new-show", "--db", path, "--name", "New", "--venue", "theatre", "--starts", "2031-01-01T10:00"]
+        for index in stride(from: 0, to: change.count, by: 2) {
+            if let at = arguments.firstIndex(of: change[index]), change[index] != "--price" { arguments[at + 1] = change[index + 1] } else { arguments += [change[index], change[index + 1]] }
+        }
+        let out = try BinaryRunner.run(arguments)
+        #expect(out.status == 2, "\(arguments): \(out.stdout)")
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path) || change[0] == "--starts", "a store was created for a refused show")
+        let shows = try BinaryRunner.run(["shows", "--db", path])
+        #expect(!shows.stdout.contains("new-show"))
+    }
+
+    @Test func anInvalidIdOrNameIsTheDomainsRefusal() throws {
+        let path = try folder() + "/box.sqlite"
+        let badID = try BinaryRunner.run(["create-show", "Bad_Id", "--db", path, "--name", "X", "--venue", "club", "--starts", "2031-01-01T10:00"])
+        #expect(badID.status == 1 && badID.stderr.contains("not a valid show id"), "\(badID.stderr)")
+        let badName = try BinaryRunner.run(["create-show", "blank", "--db", path, "--name", "   ", "--venue", "club", "--starts", "2031-01-01T10:00"])
+        #expect(badName.status == 1, "\(badName.stderr)")
+    }
+}
