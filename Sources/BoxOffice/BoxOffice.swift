@@ -12,6 +12,8 @@ public final class BoxOffice: Sendable {
         public var holdDuration: TimeInterval = 300
         /// Save a snapshot of a stream every this many events.
         public var snapshotEvery = 100
+        /// The rules commands are decided by; nil: the ones recorded in the store (`StorePolicy`).
+        public var policy: Policy?
 
         public init() {}
     }
@@ -30,7 +32,7 @@ public final class BoxOffice: Sendable {
         self.clock = clock
         self.ids = ids
         self.options = options
-        writer = CommandWriter(store: store, clock: clock, ids: ids, snapshotEvery: options.snapshotEvery)
+        writer = CommandWriter(store: store, clock: clock, ids: ids, snapshotEvery: options.snapshotEvery, policy: options.policy)
     }
 
     deinit { writer.stop() }

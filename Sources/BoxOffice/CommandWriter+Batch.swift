@@ -18,6 +18,7 @@ extension CommandWriter {
     /// command read and what it appends: a command is accepted or refused for a domain reason,
     /// never turned away because someone else got there first.
     func process(_ batch: [Pending]) {
+        if policy == nil { policy = StorePolicy.read(from: store) }
         var answers: [(Pending, Result<CommandResult, BoxOfficeError>)] = []
         var appended: [DeliveredEvent] = []
         for attempt in 1...3 {
@@ -121,7 +122,7 @@ extension CommandWriter {
             }
             let decided: [Decided]
             do throws(TicketingError) {
-                decided = try pending.command.decide(given: read.state, by: pending.context.actor, now: clock.now())
+                decided = try pending.command.decide(given: read.state, by: pending.context.actor, now: clock.now(), policy: policy ?? Policy())
             } catch {
                 if case .reservationAlreadyExists = error, pending.generatedReservation, pending.attempts < Self.reservationIdAttempts {
                     // The drawn id was taken already: draw another and decide again.

@@ -32,6 +32,8 @@ final class CommandWriter: @unchecked Sendable {
     // event up to it is folded into what is cached; nil: unknown).
     var batchesCommitted = 0
     var knownHead: Int64?
+    /// The rules decisions follow: given, or read from the store before the first batch.
+    var policy: Policy?
     // Everything below is guarded by `condition`, except `loader`, which only the writer thread touches.
     private let condition = NSCondition()
     private var queue: [Pending] = []
@@ -42,7 +44,8 @@ final class CommandWriter: @unchecked Sendable {
     /// Called on the writer thread after every transaction that appended events, with them.
     let commitObservers = Mutex([@Sendable ([DeliveredEvent]) -> Void]())
 
-    init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int) {
+    init(store: any EventStore, clock: any TimeSource, ids: any IdentifierSource, snapshotEvery: Int, policy: Policy? = nil) {
+        self.policy = policy
         self.store = store
         self.clock = clock
         self.ids = ids

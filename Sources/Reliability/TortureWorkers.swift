@@ -38,7 +38,9 @@ public enum TortureWorkers {
             (.submitShow(show), "submit"), (.approveShow(show), "approve"),
         ]
         for (command, step) in steps {
-            _ = try await box.execute(command, CommandContext(actor: "torture", commandId: "torture-\(show)-\(step)", correlationId: "C-TORTURE-\(show)"))
+            // Approved by another operator than the one who submitted (separation of duties).
+            let actor = step == "approve" ? "torture-approver" : "torture"
+            _ = try await box.execute(command, CommandContext(actor: actor, commandId: "torture-\(show)-\(step)", correlationId: "C-TORTURE-\(show)"))
         }
     }
 

@@ -2,13 +2,13 @@ import Foundation
 
 extension Command {
     /// Guards the command against the current state and returns the facts it produces, in
-    /// order. Pure: `now` and `actor` come from the caller.
-    public func decide(given state: Aggregates, by actor: String, now: Date) throws(TicketingError) -> [Decided] {
+    /// order. Pure: `now`, `actor` and the store's `policy` come from the caller.
+    public func decide(given state: Aggregates, by actor: String, now: Date, policy: Policy = Policy()) throws(TicketingError) -> [Decided] {
         switch self {
         case .createShow(let id, let name, let venue, let startsAt):
             return try Self.createShow(id, name: name, venue: venue, startsAt: startsAt, state, actor, now)
         case .submitShow, .approveShow, .rejectShow, .reopenShow, .closeSales, .cancelShow:
-            return try decideLifecycle(state, actor, now)
+            return try decideLifecycle(state, actor, now, policy)
         case .blockSeats(let show, let seats):
             return try Self.block(show, seats, state, actor, now)
         case .unblockSeats(let show, let seats):
@@ -49,7 +49,7 @@ extension Command {
         ]
     }
 
-    private func decideLifecycle(_ state: Aggregates, _ actor: String, _ now: Date) throws(TicketingError) -> [Decided] {
+    private func decideLifecycle(_ state: Aggregates, _ actor: String, _ now: Date, _ policy: Policy) throws(TicketingError) -> [Decided] {
         guard let id = showID else { return [] }
         guard let show = state.show else { throw .showNotFound(id) }
         func refuse(_ action: String) -> TicketingError {
@@ -62,6 +62,9 @@ extension Command {
             event = .showSubmitted(ShowSubmitted(showId: id, by: actor, at: now))
         case .approveShow:
             guard show.status == .submitted else { throw refuse("approve") }
+            if !policy.allowsSelfApproval, let submitter = show.submittedBy, submitter == actor {
+                throw .selfApproval(id, submittedBy: submitter)
+            }
             event = .showApproved(ShowApproved(showId: id, by: actor, at: now))
         case .rejectShow(_, let reason):
             guard show.status == .submitted else { throw refuse("reject") }

@@ -32,6 +32,9 @@ public struct ShowState: Hashable, Sendable, Codable {
     public var venueId: String
     public var startsAt: Date
     public var status: ShowStatus
+    /// Who submitted it for approval, while it is submitted (nil before, and in snapshots
+    /// written before this was recorded).
+    public var submittedBy: String?
 
     public var isOnSale: Bool { status == .approved }
 
@@ -42,10 +45,14 @@ public struct ShowState: Hashable, Sendable, Codable {
         }
         guard var state else { return nil }
         switch event {
-        case .showSubmitted: state.status = .submitted
+        case .showSubmitted(let e):
+            state.status = .submitted
+            state.submittedBy = e.by
         case .showApproved: state.status = .approved
         case .showRejected(let e): state.status = .rejected(reason: e.reason)
-        case .showReopened: state.status = .draft
+        case .showReopened:
+            state.status = .draft
+            state.submittedBy = nil
         case .salesClosed: state.status = .salesClosed
         case .showCancelled: state.status = .cancelled
         default: break

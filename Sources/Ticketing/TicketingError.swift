@@ -3,6 +3,8 @@ import Foundation
 /// Why the domain refused a command, worded for the operator who issued it.
 public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
     case showNotFound(ShowID)
+    /// Separation of duties: the operator who submitted a show may not approve it.
+    case selfApproval(ShowID, submittedBy: String)
     case showAlreadyExists(ShowID)
     case invalidShowID(ShowID)
     case invalidShowName
@@ -41,6 +43,9 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
             "no show \"\(id)\": check the id with `marquee shows`"
         case .showAlreadyExists(let id):
             "show \(id) already exists: pick another id"
+        case .selfApproval(let id, let submitter):
+            "show \(id) was submitted by \(submitter), and whoever submits a show cannot approve it: another operator approves it "
+                + "(a one-person box office creates its store with --allow-self-approval)"
         case .invalidShowID(let id):
             "\"\(id)\" is not a valid show id: use 1–64 lowercase letters, digits and hyphens, like grand-hall-sat"
         case .invalidShowName:

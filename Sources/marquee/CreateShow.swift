@@ -27,6 +27,8 @@ extension Marquee {
             "A price tier's price in the venue's currency instead of the venue's own: TIER=AMOUNT, e.g. stalls=45.50. Repeat it for several tiers.",
             valueName: "tier=amount"
         )) var prices: [String] = []
+        @Flag(help: "For a new store: let the operator who submits a show approve it too (a one-person box office). Fixed when the store is created.")
+        var allowSelfApproval = false
 
         func validate() throws {
             guard ShowStart.parse(starts) != nil else {
@@ -85,10 +87,13 @@ extension Marquee {
             guard !store.readOnly else {
                 throw failure("this command writes to the store, and --read-only forbids writes; drop --read-only to run it")
             }
-            guard !StoreLocation.exists(store.db) else { return try store.openForWriting() }
+            let existed = StoreLocation.exists(store.db)
+            if existed, !allowSelfApproval { return try store.openForWriting() }
             do {
-                let created = try StoreLocation.open(store.db, create: true)
-                return BoxOffice(store: created, clock: try StoreClock.attach(created, speed: nil).clock)
+                let opened = try StoreLocation.open(store.db, create: true)
+                let clock = try StoreClock.attach(opened, speed: nil)
+                try SelfApproval.settle(opened, existed: existed, allow: allowSelfApproval, insist: true, shown: StoreLocation.shown(store.db))
+                return BoxOffice(store: opened, clock: clock.clock)
             } catch let error as EventStoreError {
                 throw failure(error)
             } catch {
@@ -144,5 +149,19 @@ enum ShowStart {
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateFormat = "EEE d MMM yyyy HH:mm"
         return formatter.string(from: date)
+    }
+}
+
+/// `--allow-self-approval`: recorded by the command that creates a store, fixed from then on.
+enum SelfApproval {
+    /// Records the rule in a store this command just created; for one that `existed`, and when
+    /// the caller `insist`s on `allow`, refuses (exit 2) if the store was created otherwise.
+    static func settle(_ store: any EventStore, existed: Bool, allow: Bool, insist: Bool, shown: String) throws {
+        if !existed {
+            try StorePolicy.record(Policy(allowsSelfApproval: allow), in: store)
+        } else if insist, StorePolicy.read(from: store).allowsSelfApproval != allow {
+            throw failure("\(shown) was created \(allow ? "without" : "with") --allow-self-approval, and that rule is fixed when a store is created: "
+                + "drop the flag, or use a new store")
+        }
     }
 }

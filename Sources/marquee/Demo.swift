@@ -45,7 +45,8 @@ extension Marquee {
             if fresh { try removeStore() }
             let exists = StoreLocation.exists(store.db)
             let logger = try startLogging(store: store)
-            let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue)
+            // One person at one terminal: a demo store lets the submitter approve too.
+            let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue, selfApproval: true)
             logBusNotices(session.runtime, logger)
             logger.info("demo on \(StoreLocation.shown(store.db)): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()

@@ -20,6 +20,8 @@ extension Marquee {
         @Option(help: ArgumentHelp("A scenario name from demo/scenarios, or a path to one.", valueName: "name|path")) var scenario = "steady"
         @Option(help: "Wall-clock seconds to run.") var duration: Double = 10
         @Option(help: ArgumentHelp("When seeding, put every demo show in this venue: a name from demo/venues or a path.", valueName: "name|path")) var venue: String?
+        @Flag(help: "For a new store: let the operator who submits a show approve it too (a one-person box office). Fixed when the store is created.")
+        var allowSelfApproval = false
 
         func validate() throws {
             guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be more than 0 and at most 86400 seconds (one day)") }
@@ -28,7 +30,7 @@ extension Marquee {
 
         func run() async throws {
             let logger = try startLogging(store: store)
-            let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed, venue: venue)
+            let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed, venue: venue, selfApproval: allowSelfApproval, insist: allowSelfApproval)
             logBusNotices(session.runtime, logger)
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
             let started = Date()
@@ -64,7 +66,12 @@ struct Session {
     let clock: StoreClock
     let catalog: DemoCatalog
 
-    static func open(_ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil, feedLimit: Int = 500) async throws -> Session {
+    /// `selfApproval` is recorded when this creates the store; `insist` refuses an existing store
+    /// whose rule differs (the rule is fixed when a store is created).
+    static func open(
+        _ options: StoreOptions, speed: Double?, scenario name: String, seed: UInt64, venue: String? = nil, feedLimit: Int = 500,
+        selfApproval: Bool = false, insist: Bool = false
+    ) async throws -> Session {
         guard !options.readOnly else { throw failure("simulated buyers write to the store; drop --read-only") }
         guard let catalog = DemoCatalog.locate() else { throw failure(DemoError.missingFolder) }
         let scenario: Scenario
@@ -77,8 +84,10 @@ struct Session {
         let store: any ReadModelStore
         let clock: StoreClock
         do {
+            let existed = StoreLocation.exists(options.db)
             store = try StoreLocation.open(options.db)
             clock = try StoreClock.attach(store, speed: speed)
+            try SelfApproval.settle(store, existed: existed, allow: selfApproval, insist: insist, shown: StoreLocation.shown(options.db))
         } catch let error as EventStoreError {
             throw failure(error)
         } catch let error as StoreClockError {

@@ -24,7 +24,7 @@ struct HistoryResidencyTests {
         let open = ShowID("later-show")
         _ = try await first.box.execute(.createShow(open, name: "Later", venue: Harness.venue, startsAt: first.clock.now().addingTimeInterval(86_400)), Harness.ana)
         _ = try await first.box.execute(.submitShow(open), Harness.ana)
-        _ = try await first.box.execute(.approveShow(open), Harness.ana)
+        _ = try await first.box.execute(.approveShow(open), Harness.bo)
         await first.run(for: 5)
         first.runtime.shutdown()
         return (first.path, first.clock, closed, open, sold)

@@ -65,7 +65,7 @@ struct SagaHarness {
         let show = ShowID("saga-show")
         _ = try await box.execute(.createShow(show, name: "Saga", venue: Harness.venue, startsAt: clock.now().addingTimeInterval(86_400)), Harness.ana)
         _ = try await box.execute(.submitShow(show), Harness.ana)
-        _ = try await box.execute(.approveShow(show), Harness.ana)
+        _ = try await box.execute(.approveShow(show), Harness.bo)
         return show
     }
 

@@ -38,6 +38,8 @@ struct Harness {
     )
 
     static let ana = CommandContext(actor: "ana")
+    /// Another operator: approves what ana submits (separation of duties).
+    static let bo = CommandContext(actor: "bo")
 
     /// Each box office sends twelve one-seat reservations over the twelve seats of `venue` at
     /// once: exactly twelve are accepted, every other one refused for a domain reason (taken),
@@ -69,7 +71,7 @@ struct Harness {
     func onSale(_ show: ShowID = ShowID("tiny-sat"), venue: Venue = venue) async throws -> ShowID {
         _ = try await box.execute(.createShow(show, name: "Saturday", venue: venue, startsAt: clock.now().addingTimeInterval(86_400)), Self.ana)
         _ = try await box.execute(.submitShow(show), Self.ana)
-        _ = try await box.execute(.approveShow(show), Self.ana)
+        _ = try await box.execute(.approveShow(show), Self.bo)
         return show
     }
 

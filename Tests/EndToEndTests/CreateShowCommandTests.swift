@@ -67,4 +67,29 @@ struct CreateShowCommandTests {
         let badName = try BinaryRunner.run(["create-show", "blank", "--db", path, "--name", "   ", "--venue", "club", "--starts", "2031-01-01T10:00"])
         #expect(badName.status == 1, "\(badName.stderr)")
     }
+
+    /// Separation of duties: the operator who submitted a show cannot approve it (exit 1, with
+    /// the reason), unless the store was created with --allow-self-approval; the rule is fixed
+    /// when the store is created.
+    @Test func theSubmitterCannotApproveUnlessTheStoreWasCreatedToAllowIt() throws {
+        let folder = try folder()
+        let strict = folder + "/strict.sqlite", solo = folder + "/solo.sqlite"
+        let show = ["--name", "Solo", "--venue", "club", "--starts", "2031-01-01T10:00", "--operator", "ana"]
+        #expect(try BinaryRunner.run(["create-show", "solo-night", "--db", strict] + show).status == 0)
+        #expect(try BinaryRunner.run(["submit", "solo-night", "--db", strict, "--operator", "ana"]).status == 0)
+        let own = try BinaryRunner.run(["approve", "solo-night", "--db", strict, "--operator", "ana"])
+        #expect(own.status == 1 && own.stderr.contains("submitted by ana") && own.stderr.contains("--allow-self-approval"), "\(own.stderr)")
+        let other = try BinaryRunner.run(["approve", "solo-night", "--db", strict, "--operator", "bo"])
+        #expect(other.status == 0, "\(other.stderr)")
+
+        #expect(try BinaryRunner.run(["create-show", "solo-night", "--db", solo, "--allow-self-approval"] + show).status == 0)
+        #expect(try BinaryRunner.run(["submit", "solo-night", "--db", solo, "--operator", "ana"]).status == 0)
+        let allowed = try BinaryRunner.run(["approve", "solo-night", "--db", solo, "--operator", "ana"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+
+        let late = try BinaryRunner.run(["create-show", "later", "--db", strict, "--allow-self-approval"] + show)
+        #expect(late.status == 2 && late.stderr.contains("fixed when a store is created"), "\(late.stderr)")
+        let simulated = try BinaryRunner.run(["simulate", "--db", strict, "--allow-self-approval", "--duration", "1"])
+        #expect(simulated.status == 2 && simulated.stderr.contains("fixed when a store is created"), "\(simulated.stderr)")
+    }
 }

@@ -24,7 +24,7 @@ struct CrossProcessRaceTests {
             let show = ShowID("race-\(round)")
             _ = try await box.execute(.createShow(show, name: "Race \(round)", venue: Self.venue, startsAt: Date()), ana)
             _ = try await box.execute(.submitShow(show), ana)
-            _ = try await box.execute(.approveShow(show), ana)
+            _ = try await box.execute(.approveShow(show), CommandContext(actor: "bo"))
             _ = try await box.execute(.blockSeats(show, seats: ["Stalls-A-1", "Stalls-A-2", "Stalls-A-3"].map { SeatID($0) }), ana)
         }
         return path

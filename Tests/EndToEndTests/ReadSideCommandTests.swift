@@ -18,7 +18,7 @@ struct ReadSideCommandTests {
         let show = ShowID("duo-fri")
         _ = try await box.execute(.createShow(show, name: "Duo Friday", venue: CrossProcessRaceTests.venue, startsAt: Date()), ana)
         _ = try await box.execute(.submitShow(show), ana)
-        _ = try await box.execute(.approveShow(show), ana)
+        _ = try await box.execute(.approveShow(show), CommandContext(actor: "bo", correlationId: "C-E2E"))
         let sold = try await box.reserveSeats(show, seats: [SeatID("Stalls-A-1")], customer: "Ben", ana)
         _ = try await box.execute(.confirmReservation(try #require(sold.reservationID)), CommandContext(actor: "saga"))
         _ = try await box.reserveSeats(show, seats: [SeatID("Stalls-A-2")], customer: "Cy", ana)

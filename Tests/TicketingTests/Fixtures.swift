@@ -88,13 +88,13 @@ struct Given {
         return state
     }
 
-    func when(_ command: Command, at now: Date = Fixture.now, by actor: String = Fixture.operatorName) throws(TicketingError) -> [Decided] {
-        try command.decide(given: view(for: command), by: actor, now: now)
+    func when(_ command: Command, at now: Date = Fixture.now, by actor: String = Fixture.operatorName, policy: Policy = Policy()) throws(TicketingError) -> [Decided] {
+        try command.decide(given: view(for: command), by: actor, now: now, policy: policy)
     }
 
-    func refusal(_ command: Command, at now: Date = Fixture.now) -> TicketingError? {
+    func refusal(_ command: Command, at now: Date = Fixture.now, by actor: String = Fixture.operatorName) -> TicketingError? {
         do {
-            _ = try when(command, at: now)
+            _ = try when(command, at: now, by: actor)
             return nil
         } catch {
             return error

@@ -51,10 +51,27 @@ struct ShowLifecycleTests {
         ])
     }
 
-    @Test func givenSubmitted_whenApprove_thenShowApproved() throws {
-        #expect(try Given(Fixture.submitted()).when(.approveShow(show)) == [
+    @Test func givenSubmitted_whenAnotherOperatorApproves_thenShowApproved() throws {
+        #expect(try Given(Fixture.submitted()).when(.approveShow(show), by: "bo") == [
+            Decided(.show(show), .showApproved(ShowApproved(showId: show, by: "bo", at: now))),
+        ])
+    }
+
+    /// Separation of duties: whoever submitted a show cannot approve it, unless the store was
+    /// created to allow it; after a reopen, the operator who submits it again is the one who counts.
+    @Test func givenSubmitted_whenTheSubmitterApproves_thenRefusedUnlessTheStoreAllowsIt() throws {
+        #expect(Given(Fixture.submitted()).refusal(.approveShow(show), by: by) == .selfApproval(show, submittedBy: by))
+        #expect(TicketingError.selfApproval(show, submittedBy: by).description.contains("--allow-self-approval"))
+        #expect(try Given(Fixture.submitted()).when(.approveShow(show), by: by, policy: Policy(allowsSelfApproval: true)) == [
             Decided(.show(show), .showApproved(ShowApproved(showId: show, by: by, at: now))),
         ])
+        let resubmitted = Fixture.submitted() + [
+            Decided(.show(show), .showRejected(ShowRejected(showId: show, reason: "price", by: "bo", at: now))),
+            Decided(.show(show), .showReopened(ShowReopened(showId: show, by: by, at: now))),
+            Decided(.show(show), .showSubmitted(ShowSubmitted(showId: show, by: "cy", at: now))),
+        ]
+        #expect(try Given(resubmitted).when(.approveShow(show), by: by).count == 1)
+        #expect(Given(resubmitted).refusal(.approveShow(show), by: "cy") == .selfApproval(show, submittedBy: "cy"))
     }
 
     @Test func givenSubmitted_whenRejectWithReason_thenShowRejectedWithTrimmedReason() throws {

@@ -5,6 +5,8 @@ import Ticketing
 /// Every step has a fixed command id, so simulators started together seed each show once.
 public enum DemoSeeder {
     public static let actor = "demo"
+    /// Who approves the seeded shows: not the operator who submitted them (separation of duties).
+    public static let approver = "demo-approver"
 
     /// Seeds the catalog's shows; returns how many were created now (0 when already seeded).
     @discardableResult
@@ -15,8 +17,8 @@ public enum DemoSeeder {
             let venue = try catalog.venue(venueOverride ?? plan.venue)
             let show = ShowID(plan.id)
             let startsAt = now.addingTimeInterval(plan.startsInDays * 86_400)
-            func run(_ command: Command, _ step: String) async throws -> Bool {
-                let context = CommandContext(actor: actor, commandId: "seed-\(plan.id)-\(step)", correlationId: "C-SEED-\(plan.id)")
+            func run(_ command: Command, _ step: String, by: String = actor) async throws -> Bool {
+                let context = CommandContext(actor: by, commandId: "seed-\(plan.id)-\(step)", correlationId: "C-SEED-\(plan.id)")
                 do throws(BoxOfficeError) {
                     return try await !box.execute(command, context).duplicate
                 } catch {
@@ -27,7 +29,7 @@ public enum DemoSeeder {
             }
             if try await run(.createShow(show, name: plan.name, venue: venue, startsAt: startsAt), "create") { created += 1 }
             if plan.status == .submitted || plan.status == .approved { _ = try await run(.submitShow(show), "submit") }
-            if plan.status == .approved { _ = try await run(.approveShow(show), "approve") }
+            if plan.status == .approved { _ = try await run(.approveShow(show), "approve", by: approver) }
         }
         return created
     }
