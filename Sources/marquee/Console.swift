@@ -4,6 +4,7 @@ import Console
 import CursesTerminal
 import EventStore
 import Foundation
+import Logging
 import TerminalUI
 
 extension Marquee {
@@ -34,7 +35,7 @@ extension Marquee {
             logBusNotices(runtime, logger)
             do { try runtime.start(startingSaga: false) } catch { throw failure("cannot start: \(error)") }
             logger.info("console attached to \(StoreLocation.shown(store.db)) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
-            try await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly)
+            try await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly, logger: logger)
             runtime.shutdown()
             logger.info("console closed")
         }
@@ -52,9 +53,15 @@ func loadTheme(_ nameOrPath: String) throws -> Theme {
 
 /// Runs the console in the real terminal until the operator quits (or SIGINT/SIGTERM, or the
 /// terminal goes away); the terminal is restored in every case.
-func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool) async throws {
+func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool, logger: Logger) async throws {
     let terminal = CursesTerminal(theme: theme)
-    let app = ConsoleApp(client: EngineClient(runtime: runtime), display: terminal, operatorName: operatorName, readOnly: readOnly)
+    // Every operator command goes to the log with how it ended: who did what, when, and the
+    // positions it wrote (the events hold the rest).
+    let client = EngineClient(runtime: runtime) { request, actor, outcome in
+        let line = "\(CommandLog.text(actor)) \(CommandLog.describe(request)): \(CommandLog.describe(outcome))"
+        if case .failed = outcome { logger.error("\(line)") } else { logger.info("\(line)") }
+    }
+    let app = ConsoleApp(client: client, display: terminal, operatorName: operatorName, readOnly: readOnly)
     do {
         try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
     } catch {

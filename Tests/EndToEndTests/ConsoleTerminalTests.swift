@@ -76,6 +76,10 @@ struct ConsoleTerminalTests {
         let rejected = try events(path, type: "ShowRejected")
         #expect(rejected.map { data($0)["reason"] as? String } == ["Clashes with the gala"])
         #expect(try events(path, type: "ShowSubmitted").count == submitted, "the paste ran as keys")
+        // The log beside the store holds each operator command and how it ended.
+        let log = (try? String(contentsOfFile: String(path.dropLast(".sqlite".count)) + ".log", encoding: .utf8)) ?? ""
+        #expect(log.contains("ana approveShow grand-hall-sun: done at #"), "\(log)")
+        #expect(log.contains(#"ana rejectShow harbour-comedy-sat reason: "Clashes with the gala": done at #"#), "\(log)")
 
         // s: submit the draft, from the dashboard.
         tmux.send("1")
