@@ -7,7 +7,7 @@ extension Command {
         switch self {
         case .createShow(let id, let name, let venue, let startsAt):
             return try Self.createShow(id, name: name, venue: venue, startsAt: startsAt, state, actor, now)
-        case .submitShow, .approveShow, .rejectShow, .reopenShow, .closeSales, .cancelShow:
+        case .submitShow, .approveShow, .rejectShow, .reopenShow, .editShow, .closeSales, .cancelShow:
             return try decideLifecycle(state, actor, now, policy)
         case .blockSeats(let show, let seats):
             return try Self.block(show, seats, state, actor, now)
@@ -69,6 +69,14 @@ extension Command {
         case .rejectShow(_, let reason):
             guard show.status == .submitted else { throw refuse("reject") }
             event = .showRejected(ShowRejected(showId: id, reason: try Self.validatedReason(reason), by: actor, at: now))
+        case .editShow(_, let name, let startsAt):
+            guard show.status == .draft else { throw refuse("edit") }
+            let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let trimmed { guard (1...120).contains(trimmed.count) else { throw .invalidShowName } }
+            let newName = trimmed == show.name ? nil : trimmed
+            let newStart = startsAt == show.startsAt ? nil : startsAt
+            guard newName != nil || newStart != nil else { throw .nothingToEdit(id) }
+            event = .showEdited(ShowEdited(showId: id, name: newName, startsAt: newStart, by: actor, at: now))
         case .reopenShow:
             guard case .rejected = show.status else { throw refuse("reopen") }
             event = .showReopened(ShowReopened(showId: id, by: actor, at: now))

@@ -8,6 +8,8 @@ public enum Command: Sendable, Hashable {
     case approveShow(ShowID)
     case rejectShow(ShowID, reason: String)
     case reopenShow(ShowID)
+    /// Changes a draft's name or start (nil: unchanged).
+    case editShow(ShowID, name: String?, startsAt: Date?)
     case closeSales(ShowID)
     case cancelShow(ShowID, reason: String?)
     case blockSeats(ShowID, seats: [SeatID])
@@ -38,7 +40,7 @@ public enum Command: Sendable, Hashable {
         switch self {
         case .createShow(let show, _, _, _):
             return [.show(show), .inventory(show)]
-        case .submitShow(let show), .approveShow(let show), .rejectShow(let show, _), .reopenShow(let show),
+        case .submitShow(let show), .approveShow(let show), .rejectShow(let show, _), .reopenShow(let show), .editShow(let show, _, _),
              .closeSales(let show), .cancelShow(let show, _):
             return [.show(show)]
         case .blockSeats(let show, _), .unblockSeats(let show, _):
@@ -62,7 +64,7 @@ public enum Command: Sendable, Hashable {
     public var showID: ShowID? {
         switch self {
         case .createShow(let show, _, _, _), .submitShow(let show), .approveShow(let show), .rejectShow(let show, _),
-             .reopenShow(let show), .closeSales(let show), .cancelShow(let show, _), .blockSeats(let show, _),
+             .reopenShow(let show), .editShow(let show, _, _), .closeSales(let show), .cancelShow(let show, _), .blockSeats(let show, _),
              .unblockSeats(let show, _), .reserveSeats(let show, _, _, _, _),
              .reserveBestAvailable(let show, _, _, _, _, _):
             show

@@ -18,6 +18,7 @@ public enum DomainEvent: Sendable, Hashable {
     case showApproved(ShowApproved)
     case showRejected(ShowRejected)
     case showReopened(ShowReopened)
+    case showEdited(ShowEdited)
     case salesClosed(SalesClosed)
     case showCancelled(ShowCancelled)
     case inventoryInitialized(InventoryInitialized)
@@ -47,6 +48,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .showApproved(let e): e
         case .showRejected(let e): e
         case .showReopened(let e): e
+        case .showEdited(let e): e
         case .salesClosed(let e): e
         case .showCancelled(let e): e
         case .inventoryInitialized(let e): e
@@ -82,7 +84,7 @@ public enum DomainEvent: Sendable, Hashable {
 
     /// Every payload type, for codecs and for tests that check each type round-trips.
     public static let payloadTypes: [any DomainEventPayload.Type] = [
-        ShowCreated.self, ShowSubmitted.self, ShowApproved.self, ShowRejected.self, ShowReopened.self,
+        ShowCreated.self, ShowSubmitted.self, ShowApproved.self, ShowRejected.self, ShowReopened.self, ShowEdited.self,
         SalesClosed.self, ShowCancelled.self, InventoryInitialized.self, SeatsHeld.self, SeatsReleased.self,
         SeatsSold.self, SeatsBlocked.self, SeatsUnblocked.self, ReservationRequested.self,
         ReservationHeld.self, HoldExtended.self, ReservationConfirmed.self, ReservationCancelled.self,
@@ -98,6 +100,7 @@ public enum DomainEvent: Sendable, Hashable {
         case let e as ShowApproved: self = .showApproved(e)
         case let e as ShowRejected: self = .showRejected(e)
         case let e as ShowReopened: self = .showReopened(e)
+        case let e as ShowEdited: self = .showEdited(e)
         case let e as SalesClosed: self = .salesClosed(e)
         case let e as ShowCancelled: self = .showCancelled(e)
         case let e as InventoryInitialized: self = .inventoryInitialized(e)

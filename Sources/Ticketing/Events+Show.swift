@@ -87,6 +87,25 @@ public struct ShowReopened: DomainEventPayload {
     }
 }
 
+/// A draft show's name or start changed (only what changed is recorded).
+public struct ShowEdited: DomainEventPayload {
+    public static let typeName = "ShowEdited"
+
+    public var showId: ShowID
+    public var name: String?
+    public var startsAt: Date?
+    public var by: String
+    public var at: Date
+
+    public init(showId: ShowID, name: String?, startsAt: Date?, by: String, at: Date) {
+        self.showId = showId
+        self.name = name
+        self.startsAt = startsAt
+        self.by = by
+        self.at = at
+    }
+}
+
 /// An on-sale show stopped selling; existing reservations are unaffected.
 public struct SalesClosed: DomainEventPayload {
     public static let typeName = "SalesClosed"

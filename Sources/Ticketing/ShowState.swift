@@ -50,6 +50,9 @@ public struct ShowState: Hashable, Sendable, Codable {
             state.submittedBy = e.by
         case .showApproved: state.status = .approved
         case .showRejected(let e): state.status = .rejected(reason: e.reason)
+        case .showEdited(let e):
+            if let name = e.name { state.name = name }
+            if let startsAt = e.startsAt { state.startsAt = startsAt }
         case .showReopened:
             state.status = .draft
             state.submittedBy = nil

@@ -5,6 +5,7 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
     case showNotFound(ShowID)
     /// Separation of duties: the operator who submitted a show may not approve it.
     case selfApproval(ShowID, submittedBy: String)
+    case nothingToEdit(ShowID)
     case showAlreadyExists(ShowID)
     case invalidShowID(ShowID)
     case invalidShowName
@@ -46,6 +47,8 @@ public enum TicketingError: Error, Hashable, Sendable, CustomStringConvertible {
         case .selfApproval(let id, let submitter):
             "show \(id) was submitted by \(submitter), and whoever submits a show cannot approve it: another operator approves it "
                 + "(a one-person box office creates its store with --allow-self-approval)"
+        case .nothingToEdit(let id):
+            "nothing to change in show \(id): give a new name or start"
         case .invalidShowID(let id):
             "\"\(id)\" is not a valid show id: use 1–64 lowercase letters, digits and hyphens, like grand-hall-sat"
         case .invalidShowName:

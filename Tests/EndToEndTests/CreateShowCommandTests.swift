@@ -92,4 +92,23 @@ struct CreateShowCommandTests {
         let simulated = try BinaryRunner.run(["simulate", "--db", strict, "--allow-self-approval", "--duration", "1"])
         #expect(simulated.status == 2 && simulated.stderr.contains("fixed when a store is created"), "\(simulated.stderr)")
     }
+
+    /// `edit-show` changes a draft's name and start (what `shows` lists), and is refused once
+    /// the show is submitted.
+    @Test func aDraftIsEditedAndASubmittedShowIsNot() throws {
+        let path = try folder() + "/box.sqlite"
+        #expect(try BinaryRunner.run(["create-show", "late-night", "--db", path, "--name", "Late", "--venue", "club", "--starts", "2031-01-01T22:00"]).status == 0)
+        let edited = try BinaryRunner.run(["edit-show", "late-night", "--db", path, "--name", "Later Night", "--starts", "2031-01-01T23:30"])
+        #expect(edited.status == 0 && edited.stdout.contains("edited late-night: name \"Later Night\", starts Wed 1 Jan 2031 23:30"), "\(edited.stdout)\(edited.stderr)")
+        #expect(try BinaryRunner.run(["shows", "--db", path]).stdout.contains("Later Night"))
+        let unchanged = try BinaryRunner.run(["edit-show", "late-night", "--db", path, "--name", "Later Night"])
+        #expect(unchanged.status == 1 && unchanged.stderr.contains("nothing to change"), "\(unchanged.stderr)")
+        let nothing = try BinaryRunner.run(["edit-show", "late-night", "--db", path])
+        #expect(nothing.status == 2 && nothing.stderr.contains("give --name, --starts or both"), "\(nothing.stderr)")
+        #expect(try BinaryRunner.run(["submit", "late-night", "--db", path]).status == 0)
+        let refused = try BinaryRunner.run(["edit-show", "late-night", "--db", path, "--name", "Too late"])
+        #expect(refused.status == 1 && refused.stderr.contains("submitted"), "\(refused.stderr)")
+        let feed = try BinaryRunner.run(["events", "--db", path, "--type", "ShowEdited", "--json"])
+        #expect(feed.stdout.split(separator: "\n").count == 1)
+    }
 }

@@ -51,6 +51,27 @@ struct ShowLifecycleTests {
         ])
     }
 
+    /// A draft's name and start can change; only what changed is recorded; a submitted show
+    /// (or later) is refused, as is an edit that changes nothing or a bad name.
+    @Test func givenDraft_whenEdited_thenOnlyTheChangesAreRecordedAndLaterStatesRefuse() throws {
+        let later = now.addingTimeInterval(3_600)
+        #expect(try Given(Fixture.created()).when(.editShow(show, name: "  Club Friday Late ", startsAt: later)) == [
+            Decided(.show(show), .showEdited(ShowEdited(showId: show, name: "Club Friday Late", startsAt: later, by: by, at: now))),
+        ])
+        let created = Given(Fixture.created())
+        let name = try #require(created.streams[.show(show)]?.show?.name)
+        #expect(try created.when(.editShow(show, name: name, startsAt: later)) == [
+            Decided(.show(show), .showEdited(ShowEdited(showId: show, name: nil, startsAt: later, by: by, at: now))),
+        ])
+        #expect(created.refusal(.editShow(show, name: name, startsAt: nil)) == .nothingToEdit(show))
+        #expect(created.refusal(.editShow(show, name: "   ", startsAt: nil)) == .invalidShowName)
+        #expect(Given(Fixture.submitted()).refusal(.editShow(show, name: "X", startsAt: nil)) == .invalidTransition(subject: "show club-fri", from: "submitted", action: "edit"))
+        #expect(Given(Fixture.onSale()).refusal(.editShow(show, name: "X", startsAt: nil)) != nil)
+        var state = created.streams[.show(show)]?.show
+        state = ShowState.evolve(state, .showEdited(ShowEdited(showId: show, name: "New", startsAt: later, by: by, at: now)))
+        #expect(state?.name == "New" && state?.startsAt == later && state?.status == .draft)
+    }
+
     @Test func givenSubmitted_whenAnotherOperatorApproves_thenShowApproved() throws {
         #expect(try Given(Fixture.submitted()).when(.approveShow(show), by: "bo") == [
             Decided(.show(show), .showApproved(ShowApproved(showId: show, by: "bo", at: now))),

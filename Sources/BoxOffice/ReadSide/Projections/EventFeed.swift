@@ -20,7 +20,7 @@ extension EventFeed: Projection {
 
     static func kind(of event: DomainEvent) -> Kind {
         switch event {
-        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .salesClosed, .showCancelled, .inventoryInitialized: .show
+        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .showEdited, .salesClosed, .showCancelled, .inventoryInitialized: .show
         case .seatsHeld, .reservationRequested, .reservationHeld, .holdExtended: .hold
         case .seatsSold, .reservationConfirmed: .sale
         case .seatsReleased, .reservationCancelled, .reservationExpired, .reservationCompensated, .reservationRefunded: .release
@@ -42,6 +42,7 @@ extension EventFeed: Projection {
         case .showApproved(let e): "\(e.showId) on sale"
         case .showRejected(let e): "\(e.showId) rejected: \(e.reason)"
         case .showReopened(let e): "\(e.showId) back to draft"
+        case .showEdited(let e): "\(e.showId) edited" + (e.name.map { ": now \"\($0)\"" } ?? "") + (e.startsAt.map { (e.name == nil ? ": " : ", ") + "starts \(Timestamp.string($0))" } ?? "")
         case .salesClosed(let e): "\(e.showId) sales closed"
         case .showCancelled(let e): "\(e.showId) cancelled" + (e.reason.map { ": \($0)" } ?? "")
         case .inventoryInitialized(let e): "\(e.capacity) seats laid out from \(e.venue.name)"

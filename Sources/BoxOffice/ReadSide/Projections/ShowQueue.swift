@@ -21,6 +21,7 @@ extension ShowQueue: Projection {
         case .showApproved(let e): showID = e.showId
         case .showRejected(let e): showID = e.showId
         case .showReopened(let e): showID = e.showId
+        case .showEdited(let e): showID = e.showId
         case .salesClosed(let e): showID = e.showId
         case .showCancelled(let e): showID = e.showId
         default: return
@@ -42,6 +43,9 @@ extension ShowQueue: Projection {
             show.rejectedAt = e.at
             show.rejectionReason = e.reason
         case .showReopened: show.status = .draft
+        case .showEdited(let e):
+            if let name = e.name { show.name = name }
+            if let startsAt = e.startsAt { show.startsAt = startsAt }
         case .salesClosed: show.status = .salesClosed
         case .showCancelled: show.status = .cancelled
         default: break
