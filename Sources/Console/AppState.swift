@@ -33,6 +33,8 @@ public struct AppState: Sendable, Equatable {
         case cancelShow(show: ShowID, typed: TextInputState, error: String?)
         case filter(TextInputState)
         case details(title: String, lines: [String])
+        /// A draft's name and start; `field` is the one being typed in (0 name, 1 start).
+        case editShow(show: ShowID, name: TextInputState, starts: TextInputState, field: Int, error: String?)
     }
 
     /// The last outcome, shown in the status line.

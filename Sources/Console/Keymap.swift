@@ -5,7 +5,7 @@ public enum KeyCommand: String, Sendable, CaseIterable {
     case dashboard, showsScreen, failuresScreen, help, quit, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, select, previousShow, nextShow
     case reserve, best, pay, cancel, extend, block, unblock
-    case submit, approve, reject, reopen, closeSales, cancelShow
+    case submit, approve, reject, reopen, closeSales, cancelShow, editShow
     case details, follow, filter, retryFailure, skipFailure
 }
 
@@ -66,6 +66,7 @@ public enum Keymap {
         KeyBinding([.character("s")], .submit, "submit the show for approval", writes: true, screens: showsAndDashboard, hint: "submit"),
         KeyBinding([.character("a")], .approve, "approve the show: it goes on sale", writes: true, screens: showsAndDashboard, hint: "approve"),
         KeyBinding([.character("x")], .reject, "reject the show (asks for a reason)", writes: true, screens: showsAndDashboard, hint: "reject"),
+        KeyBinding([.character("E")], .editShow, "edit a draft's name and start", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("o")], .reopen, "reopen a rejected show as a draft", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("z")], .closeSales, "close sales for the show", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("X")], .cancelShow, "cancel the show (type its id to confirm)", writes: true, screens: showsAndDashboard),

@@ -48,6 +48,12 @@ extension Reducer {
         case .closeSales: state.dialog = .closeSales(show: id, name: show.name)
         case .reject: state.dialog = .reject(show: id, reason: TextInputState("", limit: 10_000), error: nil)
         case .cancelShow: state.dialog = .cancelShow(show: id, typed: TextInputState("", limit: 64), error: nil)
+        case .editShow:
+            guard show.status == .draft else { return fail(&state, "only a draft can be edited: \(id) is \(show.status.rawValue)") }
+            state.dialog = .editShow(
+                show: id, name: TextInputState(show.name, limit: 120),
+                starts: TextInputState(ShowStart.editable(show.startsAt, timeZone: state.timeZone), limit: 40), field: 0, error: nil
+            )
         default: break
         }
         return []

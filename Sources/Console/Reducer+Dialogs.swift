@@ -106,6 +106,31 @@ extension Reducer {
         case .details:
             if key == .enter || key == .character("q") { state.dialog = nil }
             return []
+
+        case .editShow(let show, var name, var starts, var field, _):
+            switch key {
+            case .tab, .down, .backTab, .up: field = 1 - field
+            case .enter:
+                let newName = name.text.trimmingCharacters(in: .whitespaces)
+                guard (1...120).contains(newName.count) else {
+                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 0, error: TicketingError.invalidShowName.description)
+                    return []
+                }
+                guard let startsAt = ShowStart.parse(starts.text, timeZone: state.timeZone) else {
+                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 1, error: "write the start as 2026-12-24 20:00")
+                    return []
+                }
+                guard startsAt > state.now else {
+                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 1, error: "that time has passed: give a time to come")
+                    return []
+                }
+                state.dialog = nil
+                return [.command(.editShow(show, name: newName, startsAt: startsAt), done: "edited \(show)")]
+            default:
+                if field == 0 { name.handle(key) } else { starts.handle(key) }
+            }
+            state.dialog = .editShow(show: show, name: name, starts: starts, field: field, error: nil)
+            return []
         }
     }
 

@@ -127,7 +127,7 @@ public enum Reducer {
         case .filter: state.dialog = .filter(TextInputState(state.feedFilter, limit: 60))
         case .details: return details(&state)
         case .reserve, .best, .pay, .cancel, .extend, .block, .unblock: return seatCommand(command, &state)
-        case .submit, .approve, .reject, .reopen, .closeSales, .cancelShow: return showCommand(command, &state)
+        case .submit, .approve, .reject, .reopen, .closeSales, .cancelShow, .editShow: return showCommand(command, &state)
         case .retryFailure, .skipFailure:
             guard let index = state.failureList.selected ?? (state.failures.isEmpty ? nil : 0), state.failures.indices.contains(index) else {
                 return fail(&state, "no failure selected")

@@ -126,32 +126,6 @@ struct PriceOverride {
     }
 }
 
-/// A show's start as the operator writes it and reads it.
-enum ShowStart {
-    static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let zoned = ISO8601DateFormatter()
-        if let date = zoned.date(from: trimmed) { return date }
-        zoned.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = zoned.date(from: trimmed) { return date }
-        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"] {
-            let local = DateFormatter()
-            local.locale = Locale(identifier: "en_US_POSIX")
-            local.timeZone = .current
-            local.dateFormat = format
-            if let date = local.date(from: trimmed) { return date }
-        }
-        return nil
-    }
-
-    static func shown(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.dateFormat = "EEE d MMM yyyy HH:mm"
-        return formatter.string(from: date)
-    }
-}
-
 /// `--allow-self-approval`: recorded by the command that creates a store, fixed from then on.
 enum SelfApproval {
     /// Records the rule in a store this command just created; for one that `existed`, and when

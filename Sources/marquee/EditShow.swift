@@ -25,7 +25,7 @@ extension Marquee {
         }
 
         func run() async throws {
-            let startsAt = starts.flatMap(ShowStart.parse)
+            let startsAt = starts.flatMap { ShowStart.parse($0) }
             let box = try store.openForWriting()
             defer { box.close() }
             if let startsAt, startsAt <= box.clock.now() {

@@ -212,6 +212,53 @@ struct ReducerTests {
         #expect(state.targetShow?.id != first.id)
     }
 
+    /// `E` edits a draft's name and start in a form prefilled with both, checked field by field
+    /// in place; a show past draft is told so and no dialog opens.
+    @Test func eEditsADraftsNameAndStartCheckedInPlace() async throws {
+        var state = try await world(show: "blue-note-open-mic")
+        state.autoShow = nil
+        let draft = try #require(state.targetShow)
+        #expect(draft.status == .draft)
+        press(&state, .character("E"))
+        guard case .editShow(let show, let name, let starts, 0, nil)? = state.dialog else { Issue.record("\(String(describing: state.dialog))"); return }
+        #expect(show == draft.id && name.text == draft.name && ShowStart.parse(starts.text, timeZone: state.timeZone) != nil)
+        // An empty name is refused in place, on the name field.
+        for _ in 0..<draft.name.count { press(&state, .backspace) }
+        press(&state, .enter)
+        guard case .editShow(_, _, _, 0, let error?)? = state.dialog else { Issue.record("no error for an empty name"); return }
+        #expect(error.contains("name"))
+        press(&state, .paste("Open Mic Late"))
+        // A start that is not a time, then one that has passed, are refused on the start field.
+        press(&state, .tab)
+        for _ in 0..<40 { press(&state, .backspace) }
+        press(&state, .paste("soon"))
+        press(&state, .enter)
+        guard case .editShow(_, _, _, 1, let notATime?)? = state.dialog else { Issue.record("no error for a bad start"); return }
+        #expect(notATime.contains("2026-12-24 20:00"))
+        for _ in 0..<4 { press(&state, .backspace) }
+        press(&state, .paste("2001-01-01 10:00"))
+        press(&state, .enter)
+        guard case .editShow(_, _, _, 1, let passed?)? = state.dialog else { Issue.record("no error for a past start"); return }
+        #expect(passed.contains("passed"))
+        for _ in 0..<16 { press(&state, .backspace) }
+        let later = state.now.addingTimeInterval(30 * 86_400)
+        press(&state, .paste(ShowStart.editable(later, timeZone: state.timeZone)))
+        let effects = Reducer.reduce(into: &state, .key(.enter))
+        guard case .command(.editShow(draft.id, name: "Open Mic Late", startsAt: let startsAt?), done: "edited \(draft.id)")? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        #expect(abs(startsAt.timeIntervalSince(later)) < 60 && state.dialog == nil)
+        // Past draft: said so, no dialog.
+        press(&state, .character("s"))
+        state.shows.selected = 0
+        press(&state, .character("2"))
+        let submitted = try #require(state.targetShow)
+        #expect(submitted.status != .draft)
+        press(&state, .character("E"))
+        #expect(state.dialog == nil && state.status?.text.contains("only a draft can be edited") == true)
+    }
+
     @Test func theHighlightedShowStaysHighlightedWhenTheListReorders() async throws {
         let world = try await ConsoleFixture.world()
         var state = world.state

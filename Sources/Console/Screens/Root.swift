@@ -62,6 +62,11 @@ struct DialogView: Widget {
             modal = Dialog(title: "Cancel show \(show)", message: ["Every sale is refunded and every hold released.", "Type the show's id to confirm:"], input: typed, error: error, choices: confirm)
         case .filter(let text):
             modal = Dialog(title: "Filter the feed", message: ["Show only events whose type or stream contains:"], input: text, choices: [("Enter", "apply (empty: all)"), ("Esc", "cancel")])
+        case .editShow(let show, let name, let starts, let field, let error):
+            let labels = ["Name", "Starts (2026-12-24 20:00)"]
+            modal = Dialog(title: "Edit draft \(show)", message: [
+                "\(labels[0]): \(sanitize(name.text))", "\(labels[1]): \(sanitize(starts.text))", "Editing: \(labels[field]) (Tab: next field)",
+            ], input: field == 0 ? name : starts, error: error, choices: confirm)
         case .details(let title, let lines):
             let shown = Array(lines.prefix(max(area.height - 8, 1))).map(sanitize)
             modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: [("Esc", "close")], width: min(area.width - 4, 110))
