@@ -125,7 +125,11 @@ extension Reducer {
                     return []
                 }
                 state.dialog = nil
-                return [.command(.editShow(show, name: newName, startsAt: startsAt), done: "edited \(show)")]
+                // A field left as it was prefilled is no change (the start is shown to the
+                // minute, so parsing it back would move it by the seconds it had).
+                let current = state.orderedShows.first { $0.id == show }
+                let unchangedStart = current.map { starts.text == ShowStart.editable($0.startsAt, timeZone: state.timeZone) } ?? false
+                return [.command(.editShow(show, name: newName, startsAt: unchangedStart ? nil : startsAt), done: "edited \(show)")]
             default:
                 if field == 0 { name.handle(key) } else { starts.handle(key) }
             }

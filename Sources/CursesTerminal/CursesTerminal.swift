@@ -179,12 +179,12 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
                 continue
             }
             if var text = pasted {
-                // Inside a paste everything is text, escapes included, until the end mark; a
-                // paste that never ends is cut at a size no dialog takes anyway.
-                if result == KEY_CODE_YES, Int32(bitPattern: character) == Self.pasteEnd || text.utf8.count > Self.pasteLimit {
+                // Inside a paste everything is text, escapes included, until the end mark; past
+                // a size no field takes, the rest is dropped (never run as keys).
+                if result == KEY_CODE_YES, Int32(bitPattern: character) == Self.pasteEnd {
                     pasted = nil
                     onKey?(.paste(text))
-                } else if result == OK, let scalar = Unicode.Scalar(UInt32(truncatingIfNeeded: character)) {
+                } else if result == OK, text.utf8.count < Self.pasteLimit, let scalar = Unicode.Scalar(UInt32(truncatingIfNeeded: character)) {
                     text.unicodeScalars.append(scalar)
                     pasted = text
                 }

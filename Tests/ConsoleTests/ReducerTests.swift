@@ -249,6 +249,10 @@ struct ReducerTests {
             return
         }
         #expect(abs(startsAt.timeIntervalSince(later)) < 60 && state.dialog == nil)
+        // The start left as prefilled is no change: only the name is sent.
+        press(&state, .character("E"))
+        press(&state, .paste("!"))
+        #expect(Reducer.reduce(into: &state, .key(.enter)) == [.command(.editShow(draft.id, name: draft.name + "!", startsAt: nil), done: "edited \(draft.id)")])
         // Past draft: said so, no dialog.
         press(&state, .character("s"))
         state.shows.selected = 0

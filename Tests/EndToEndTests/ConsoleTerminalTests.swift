@@ -35,6 +35,15 @@ struct ConsoleTerminalTests {
 
     func data(_ event: [String: Any]) -> [String: Any] { event["data"] as? [String: Any] ?? [:] }
 
+    /// Reserves the seat under the cursor (after `moving` it) for `customer`, as an operator does.
+    func reserve(_ tmux: Tmux, for customer: String, moving: [String] = []) {
+        for key in moving { tmux.send(key) }
+        tmux.send("Space", "r")
+        #expect(tmux.wait(for: "Customer name").found)
+        tmux.type(customer)
+        tmux.send("Enter")
+    }
+
     /// Switches the dashboard until the header names `show`.
     func open(_ tmux: Tmux, _ name: String) {
         for _ in 0..<8 {
@@ -162,10 +171,7 @@ struct ConsoleTerminalTests {
         let second = try console(folder, path, extra: "--read-only")
         #expect(first.wait(for: "SEAT MAP").found && second.wait(for: "READ-ONLY").found)
         open(first, "The Nutcracker")
-        first.send("Space", "r")
-        #expect(first.wait(for: "Customer name").found)
-        first.type("Zoë Ito")
-        first.send("Enter")
+        reserve(first, for: "Zoë Ito")
         let start = Date()
         let seen = second.wait(for: "Zoë Ito", timeout: 20)
         print("second console saw the reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")
@@ -197,18 +203,12 @@ struct ConsoleTerminalTests {
         #expect(first.wait(for: "SEAT MAP").found && second.wait(for: "SEAT MAP").found)
         open(first, "The Nutcracker")
         open(second, "The Nutcracker")
-        first.send("Space", "r")
-        #expect(first.wait(for: "Customer name").found)
-        first.type("Zoë Ito")
-        first.send("Enter")
+        reserve(first, for: "Zoë Ito")
         var start = Date()
         #expect(second.wait(for: "Zoë Ito", timeout: 20).found)
         print("PostgreSQL: the second console saw the first's reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")
         // And the other way round: the second operator's hold reaches the first console.
-        second.send("Right", "Right", "Right", "Space", "r")
-        #expect(second.wait(for: "Customer name").found)
-        second.type("Bo Walk-in")
-        second.send("Enter")
+        reserve(second, for: "Bo Walk-in", moving: ["Right", "Right", "Right"])
         start = Date()
         #expect(first.wait(for: "Bo Walk-in", timeout: 20).found)
         print("PostgreSQL: the first console saw the second's reservation \(Int(Date().timeIntervalSince(start) * 1000)) ms after Enter")

@@ -79,6 +79,14 @@ struct WidgetTests {
         limited.handle(.paste("0123"))
         #expect(limited.text == "abc01" && limited.cursor == 5)
         #expect(state.handle(.paste("")) && state.text == "abc")
+        // A combining mark joins the letter before it: the cursor stays inside the text, and the
+        // next key is inserted, not a crash.
+        var accent = TextInputState("e")
+        accent.handle(.character("\u{301}"))
+        #expect(accent.text == "é" && accent.cursor == 1)
+        accent.handle(.character("x"))
+        accent.handle(.paste("\u{301}\u{301}y"))
+        #expect(accent.cursor <= accent.text.count && accent.text.hasPrefix("é"))
     }
 
     @Test func aTextInputEditsAndKeepsTheCursorVisible() {

@@ -41,6 +41,9 @@ public struct TextInputState: Hashable, Sendable {
         default: return false
         }
         text = String(characters)
+        // A combining mark typed or pasted after a letter joins it into one character: the
+        // text can end up shorter than the array it was built from.
+        cursor = min(cursor, text.count)
         return true
     }
 }

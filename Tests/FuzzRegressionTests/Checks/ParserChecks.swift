@@ -186,5 +186,13 @@ enum ParserChecks {
         if let key = KeyDecoder.decode(result: result == 0 ? OK : result % 2 == 0 ? KEY_CODE_YES : ERR, character: wint_t(character)) {
             _ = key.label
         }
+        // The rest, pasted into a short field between two letters: never a control character in
+        // it, never longer than its limit, the cursor always inside it.
+        var field = TextInputState("ab", limit: 24)
+        field.handle(.left)
+        field.handle(.paste(String(decoding: data.dropFirst(8), as: UTF8.self)))
+        field.handle(.character("z"))
+        precondition(field.text.count <= 24 && field.cursor <= field.text.count, "paste broke the field: \(field)")
+        precondition(!field.text.unicodeScalars.contains { $0.properties.generalCategory == .control }, "a control character was pasted in")
     }
 }
