@@ -6,7 +6,7 @@ import TerminalUI
 /// Everything the console shows, in one value: the read models it was last handed, where the
 /// operator is looking, and what they are typing. Only `reduce` changes it.
 public struct AppState: Sendable, Equatable {
-    public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, help }
+    public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, orders, help }
     public enum Focus: String, Sendable, CaseIterable { case seats, holds, feed }
 
     /// Where the seat cursor is: section, row within the section, seat index within the row.
@@ -35,6 +35,10 @@ public struct AppState: Sendable, Equatable {
         case details(title: String, lines: [String])
         /// A draft's name and start; `field` is the one being typed in (0 name, 1 start).
         case editShow(show: ShowID, name: TextInputState, starts: TextInputState, field: Int, error: String?)
+        /// Screen 4's search: a customer's name, a reservation id, a show or a seat.
+        case searchOrders(TextInputState)
+        /// Refunding a confirmed order cannot be undone, so the operator types `refund`.
+        case refund(reservation: ReservationID, summary: String, typed: TextInputState, error: String?)
     }
 
     /// The last outcome, shown in the status line.
@@ -75,6 +79,15 @@ public struct AppState: Sendable, Equatable {
     public var feed = ListState()
     public var shows = ListState()
     public var failureList = ListState()
+    /// Screen 4: what the operator searched for, what the store answered (newest first), and
+    /// the highlighted order.
+    public var orderQuery = ""
+    public var orderSearch: OrderSearch?
+    public var orderList = ListState()
+    public var loadingOrders = false
+    /// When the orders were last asked for, on the store's clock: a busy store is asked again
+    /// at most once a (real) second while the screen is on view.
+    public var ordersAskedAt: Date?
     public var helpScroll = 0
     public var following = true
     public var feedFilter = ""
@@ -121,6 +134,20 @@ public struct AppState: Sendable, Equatable {
     var needsHistory: Bool {
         guard history == nil, !loadingHistory, !models.seats.historyShows.isEmpty else { return false }
         return screen == .shows || show.map(isHistory) == true
+    }
+
+    /// Screen 4 is on view and its rows are missing or behind the log (asked at most once a second).
+    var needsOrders: Bool {
+        guard screen == .orders, !loadingOrders else { return false }
+        guard let search = orderSearch else { return true }
+        guard search.position < head else { return false }
+        return ordersAskedAt.map { now.timeIntervalSince($0) >= max(speed, 1) || now < $0 } ?? true
+    }
+
+    public var highlightedOrder: Orders.Order? {
+        guard let orders = orderSearch?.orders, !orders.isEmpty else { return nil }
+        let index = orderList.selected ?? 0
+        return orders.indices.contains(index) ? orders[index] : nil
     }
 
     /// Whether the show's rows were left in their tables (a show closed before the console opened).

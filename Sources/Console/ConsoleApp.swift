@@ -56,8 +56,10 @@ public final class ConsoleApp: @unchecked Sendable {
         for await action in actions.stream {
             if case .tick = action {
                 let before = Format.clock(state.now, state.timeZone)
-                _ = Reducer.reduce(into: &state, action)
+                // A tick may ask for reads (screen 4's rows, once they are a second old).
+                let effects = Reducer.reduce(into: &state, action)
                 if before != Format.clock(state.now, state.timeZone) { dirty.withLock { $0 = true } }
+                for effect in effects { perform(effect) }
                 let size = display.size
                 if size.width != state.width || size.height != state.height {
                     _ = Reducer.reduce(into: &state, .resized(width: size.width, height: size.height))
@@ -115,6 +117,10 @@ public final class ConsoleApp: @unchecked Sendable {
             answer { .seatMapLoaded(show, await client.seatMap(of: show)) }
         case .loadHistory:
             answer { .historyLoaded(await client.history()) }
+        case .loadOrders(let query):
+            answer { .ordersLoaded(query, await client.orders(query)) }
+        case .loadCustomer(let name):
+            answer { .customerLoaded(name, await client.customer(name)) }
         case .quit:
             break
         }

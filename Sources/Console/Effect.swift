@@ -19,6 +19,10 @@ public enum Effect: Hashable, Sendable {
     case loadSeatMap(ShowID)
     /// Read closed shows' rows that the read models left in their tables.
     case loadHistory
+    /// Search the orders (screen 4).
+    case loadOrders(OrderQuery)
+    /// Read one customer's history and orders, for the details dialog.
+    case loadCustomer(String)
     case quit
 }
 
@@ -38,4 +42,6 @@ public enum Action: Sendable, Equatable {
     case eventLoaded(position: Int64, Result<EventDetails, ClientError>)
     case seatMapLoaded(ShowID, [AvailableSeats.Section])
     case historyLoaded(HistoryModels)
+    case ordersLoaded(OrderQuery, Result<OrderSearch, ClientError>)
+    case customerLoaded(String, Result<CustomerRecord?, ClientError>)
 }

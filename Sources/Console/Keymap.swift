@@ -2,11 +2,12 @@ import TerminalUI
 
 /// What a key binding does; the reducer carries it out.
 public enum KeyCommand: String, Sendable, CaseIterable {
-    case dashboard, showsScreen, failuresScreen, help, quit, nextPanel, previousPanel
+    case dashboard, showsScreen, failuresScreen, ordersScreen, help, quit, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, select, previousShow, nextShow
     case reserve, best, pay, cancel, extend, block, unblock
     case submit, approve, reject, reopen, closeSales, cancelShow, editShow
     case details, follow, filter, retryFailure, skipFailure
+    case searchOrders, refund
 }
 
 /// One row of the keymap: the keys, what they do, the help text, and whether they write (and
@@ -43,6 +44,7 @@ public enum Keymap {
         KeyBinding([.character("1")], .dashboard, "dashboard"),
         KeyBinding([.character("2")], .showsScreen, "shows and the approval queue"),
         KeyBinding([.character("3")], .failuresScreen, "subscriber failures"),
+        KeyBinding([.character("4")], .ordersScreen, "orders and customers"),
         KeyBinding([.character("?"), .function(1)], .help, "this help", hint: "help"),
         KeyBinding([.character("q")], .quit, "quit", hint: "quit"),
         KeyBinding([.tab], .nextPanel, "next panel (seats, holds, feed)", screens: dashboard),
@@ -70,9 +72,11 @@ public enum Keymap {
         KeyBinding([.character("o")], .reopen, "reopen a rejected show as a draft", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("z")], .closeSales, "close sales for the show", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("X")], .cancelShow, "cancel the show (type its id to confirm)", writes: true, screens: showsAndDashboard),
-        KeyBinding([.enter], .details, "details: the seat's history, the event's payload, the show", screens: [.dashboard, .shows]),
+        KeyBinding([.enter], .details, "details: the seat's history, the event's payload, the show, the customer", screens: [.dashboard, .shows, .orders]),
         KeyBinding([.character("f")], .follow, "feed: pause or follow the newest events", screens: dashboard),
         KeyBinding([.character("/")], .filter, "feed: filter by type or stream", screens: dashboard),
+        KeyBinding([.character("/")], .searchOrders, "orders: search by customer, reservation id, show or seat", screens: [.orders], hint: "search"),
+        KeyBinding([.character("c")], .refund, "refund the highlighted confirmed order (type refund to confirm)", writes: true, screens: [.orders], hint: "refund"),
         KeyBinding([.character("R")], .retryFailure, "retry the highlighted failure", writes: true, screens: [.failures], hint: "retry"),
         KeyBinding([.character("S")], .skipFailure, "skip the highlighted failure's event", writes: true, screens: [.failures], hint: "skip"),
     ]

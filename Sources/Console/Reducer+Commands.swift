@@ -65,6 +65,10 @@ extension Reducer {
             guard let show = state.targetShow else { return [] }
             state.dialog = .details(title: show.id.rawValue, lines: ShowDetails.lines(show, totals: state.totals(show.id), timeZone: state.timeZone))
             return []
+        case .orders:
+            guard let order = state.highlightedOrder else { return fail(&state, "no order highlighted; press / to search") }
+            state.status = .init(text: "reading \(sanitize(order.customer))'s history…", isError: false)
+            return [.loadCustomer(order.customer)]
         case .dashboard where state.focus == .feed:
             let feed = state.visibleFeed
             guard let entry = feed.indices.contains(state.feed.selected ?? 0) ? feed[state.feed.selected ?? 0] : nil else { return [] }

@@ -103,6 +103,31 @@ extension Reducer {
             state.dialog = nil
             return []
 
+        case .searchOrders(var text):
+            guard key == .enter else {
+                text.handle(key)
+                state.dialog = .searchOrders(text)
+                return []
+            }
+            state.orderQuery = text.text.trimmingCharacters(in: .whitespaces)
+            state.dialog = nil
+            state.orderList = ListState()
+            if !state.loadingOrders { state.orderSearch = nil }
+            return []
+
+        case .refund(let reservation, let summary, var typed, _):
+            guard key == .enter else {
+                typed.handle(key)
+                state.dialog = .refund(reservation: reservation, summary: summary, typed: typed, error: nil)
+                return []
+            }
+            guard typed.text.trimmingCharacters(in: .whitespaces).lowercased() == "refund" else {
+                state.dialog = .refund(reservation: reservation, summary: summary, typed: typed, error: "type refund to confirm, or Esc to keep the order")
+                return []
+            }
+            state.dialog = nil
+            return [.command(.cancelReservation(reservation), done: "refunding \(reservation): the payment goes back, then its seats go on sale")]
+
         case .details:
             if key == .enter || key == .character("q") { state.dialog = nil }
             return []

@@ -16,6 +16,11 @@ public enum Reducer {
             state.loadingHistory = true
             effects.append(.loadHistory)
         }
+        if state.needsOrders {
+            state.loadingOrders = true
+            state.ordersAskedAt = state.now
+            effects.append(.loadOrders(OrderQuery(text: state.orderQuery)))
+        }
         return effects
     }
 
@@ -24,6 +29,12 @@ public enum Reducer {
         case .historyLoaded(let history):
             state.history = history
             state.loadingHistory = false
+            return []
+        case .ordersLoaded(let query, let result):
+            ordersLoaded(query, result, &state)
+            return []
+        case .customerLoaded(let name, let result):
+            customerLoaded(name, result, &state)
             return []
         case .seatMapLoaded(let show, let sections):
             state.loadedMaps = [show: sections]
@@ -101,6 +112,12 @@ public enum Reducer {
             // Closed shows' totals are read again each time the screen opens.
             if !state.loadingHistory { state.history = nil }
             if state.shows.selected == nil, !state.orderedShows.isEmpty { state.shows.selected = 0 }
+        case .ordersScreen:
+            state.screen = .orders
+            // Read again each time the screen opens.
+            if !state.loadingOrders { state.orderSearch = nil }
+        case .searchOrders: state.dialog = .searchOrders(TextInputState(state.orderQuery, limit: 80))
+        case .refund: return refund(&state)
         case .failuresScreen:
             state.screen = .failures
             if state.failureList.selected == nil, !state.failures.isEmpty { state.failureList.selected = 0 }
@@ -142,6 +159,7 @@ public enum Reducer {
         switch state.screen {
         case .shows: state.shows.move(dy, count: state.orderedShows.count)
         case .failures: state.failureList.move(dy, count: state.failures.count)
+        case .orders: state.orderList.move(dy, count: state.orderSearch?.orders.count ?? 0)
         case .help: state.helpScroll = max(0, state.helpScroll + dy)
         case .dashboard:
             switch state.focus {

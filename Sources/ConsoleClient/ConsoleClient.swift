@@ -30,6 +30,10 @@ public protocol ConsoleClient: Sendable {
     func seatMap(of show: ShowID) async -> [AvailableSeats.Section]
     /// Closed shows' rows that the read models left in their tables.
     func history() async -> HistoryModels
+    /// Orders matching a query, newest first, as of the log's head (screen 4).
+    func orders(_ query: OrderQuery) async -> Result<OrderSearch, ClientError>
+    /// One customer's history and every order in the name; nil when the name has no order.
+    func customer(_ name: String) async -> Result<CustomerRecord?, ClientError>
     /// The console's first frame is on screen: the engine starts its timers now, so that
     /// holds that fell due while nothing ran expire just after it rather than before it.
     func firstFrameShown()

@@ -341,6 +341,16 @@ public struct JSONObjectWriter {
         quoted(Timestamp.string(value))
     }
 
+    /// A time, or `null` when there is none (keys are never omitted).
+    public mutating func date(_ name: StaticString, _ value: Date?) {
+        guard let value else {
+            key(name)
+            bytes.append(contentsOf: "null".utf8)
+            return
+        }
+        date(name, value)
+    }
+
     public mutating func finish() -> Data {
         bytes.append(UInt8(ascii: "}"))
         return Data(bytes)

@@ -118,4 +118,53 @@ struct ProjectionFoldTests {
         ))])
         #expect(expired.rows.isEmpty, "a hold that expired bought nothing")
     }
+
+    @Test func ordersFollowAReservationThroughEveryStateAndKeepItAfterwards() {
+        let order = { (status: Orders.Status, expiresAt: Double, paidAt: Double?) in
+            Orders.Order(
+                reservationId: self.reservation, showId: self.show, customer: "Ava", seats: self.seats, amount: Money(minor: 10_000, currency: "EUR"),
+                status: status, heldAt: self.at(status == .requested ? 10 : 11), expiresAt: self.at(expiresAt), paidAt: paidAt.map(self.at)
+            )
+        }
+        let key = reservation.rawValue
+        #expect(fold(Orders(), [requested]).rows == [key: order(.requested, 10, nil)])
+        let extended: DomainEvent = .holdExtended(HoldExtended(reservationId: reservation, showId: show, previousExpiresAt: at(310), expiresAt: at(430), by: "ana", at: at(20)))
+        let open = fold(Orders(), [requested, held, extended])
+        #expect(open.rows == [key: order(.held, 430, nil)])
+        let paid = fold(Orders(), [.paymentSucceeded(PaymentSucceeded(
+            paymentId: reservation.paymentID, reservationId: reservation, amountMinor: 10_000, currency: "EUR", by: "gateway", at: at(40)
+        ))], into: open)
+        #expect(paid.rows == [key: order(.paid, 430, 40)])
+        let sold = fold(Orders(), [confirmed], into: paid)
+        #expect(sold.rows == [key: order(.confirmed, 430, 40)])
+        let cancelled: DomainEvent = .reservationCancelled(ReservationCancelled(reservationId: reservation, showId: show, seats: seats, refundDue: true, by: "ana", at: at(70)))
+        #expect(fold(Orders(), [cancelled], into: sold).rows == [key: order(.refundPending, 430, 40)])
+        let refunded: DomainEvent = .reservationRefunded(ReservationRefunded(
+            reservationId: reservation, showId: show, seats: seats, amountMinor: 10_000, currency: "EUR", by: "saga", at: at(80)
+        ))
+        #expect(fold(Orders(), [cancelled, refunded], into: sold).rows == [key: order(.refunded, 430, 40)], "a refunded order stays findable")
+        let expired: DomainEvent = .reservationExpired(ReservationExpired(reservationId: reservation, showId: show, seats: seats, expiresAt: at(430), by: "saga", at: at(430)))
+        #expect(fold(Orders(), [expired], into: open).rows == [key: order(.expired, 430, nil)])
+        let compensated: DomainEvent = .reservationCompensated(ReservationCompensated(reservationId: reservation, showId: show, seats: seats, reason: "declined", by: "saga", at: at(50)))
+        #expect(fold(Orders(), [compensated], into: open).rows == [key: order(.compensated, 430, nil)])
+        #expect(fold(Orders(), [held, confirmed]).rows.isEmpty, "an event for a reservation never requested adds nothing")
+    }
+
+    @Test func anOrderSearchMatchesNameIdShowOrSeatInAnyCaseNewestFirst() {
+        let base = Orders.Order(
+            reservationId: ReservationID("R-AAA"), showId: show, customer: "Zoë Adler", seats: [SeatID("Stalls-A-1")],
+            amount: Money(minor: 1, currency: "EUR"), status: .held, heldAt: at(1), expiresAt: at(2)
+        )
+        var newer = base
+        (newer.reservationId, newer.customer, newer.seats, newer.heldAt, newer.showId) = (ReservationID("R-BBB"), "Ben Ito", [SeatID("Circle-C-9")], at(5), ShowID("other"))
+        let all = [base, newer]
+        #expect(OrderSearch.select(all, OrderQuery(), position: 9).orders.map(\.reservationId.rawValue) == ["R-BBB", "R-AAA"])
+        #expect(OrderSearch.select(all, OrderQuery(text: "zoe"), position: 9).orders == [base], "case and accents ignored")
+        #expect(OrderSearch.select(all, OrderQuery(text: "r-bb"), position: 9).orders == [newer])
+        #expect(OrderSearch.select(all, OrderQuery(text: "circle-c"), position: 9).orders == [newer])
+        #expect(OrderSearch.select(all, OrderQuery(customer: "Ben"), position: 9).orders.isEmpty, "--customer is the exact name")
+        #expect(OrderSearch.select(all, OrderQuery(show: show), position: 9).orders == [base])
+        let limited = OrderSearch.select(all, OrderQuery(limit: 1), position: 9)
+        #expect(limited.orders == [newer] && limited.matched == 2 && limited.position == 9)
+    }
 }

@@ -287,6 +287,18 @@ struct FastRowCodingTests {
         #expect(try same(CustomerHistory.Entry.reservation(CustomerHistory.Reservation(customer: "\u{1B}", showId: "", confirmed: false))))
         #expect(CustomerHistory.Entry.fastDecode(Data(#"{"customer":{"_0":{"name":"x"}}}"#.utf8)) == nil, "a missing key is left to Codable")
         #expect(CustomerHistory.Entry.fastDecode(Data(#"{"customer":{"_1":{}}}"#.utf8)) == nil)
+        var order = Orders.Order(
+            reservationId: ReservationID("R-1"), showId: ShowID("s-1"), customer: "Zoë \"Q\" \u{1B}", seats: [SeatID("Stalls-A-1"), SeatID("é-B-2")],
+            amount: Money(minor: 12_345, currency: "EUR"), status: .held, heldAt: at, expiresAt: at.addingTimeInterval(300)
+        )
+        #expect(try same(order), "an unpaid order writes paidAt as null")
+        (order.status, order.paidAt) = (.confirmed, at.addingTimeInterval(30))
+        #expect(try same(order))
+        for status in Orders.Status.allCases {
+            order.status = status
+            #expect(try roundTrips(order))
+        }
+        #expect(Orders.Order.fastDecode(Data(#"{"status":"lost"}"#.utf8)) == nil, "an unknown status is left to Codable")
         var section = AvailableSeats.Section(showId: ShowID("s"), name: "Stalls", index: 0, rows: Harness.venue.sections[0].rows)
         for number in [9, 1, 12, 3, 10, 2] {
             let reservation = ReservationID("R-\(number)")

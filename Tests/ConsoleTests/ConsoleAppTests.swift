@@ -39,6 +39,8 @@ final class FakeClient: ConsoleClient {
     func eventDetails(at position: Int64) async -> Result<EventDetails, ClientError> { .failure(ClientError("no event at #\(position)")) }
     func seatMap(of show: ShowID) async -> [AvailableSeats.Section] { [] }
     func history() async -> HistoryModels { HistoryModels() }
+    func orders(_ query: OrderQuery) async -> Result<OrderSearch, ClientError> { .success(OrderSearch()) }
+    func customer(_ name: String) async -> Result<CustomerRecord?, ClientError> { .success(nil) }
     func firstFrameShown() { state.withLock { $0.firstFrames += 1 } }
 
     /// Hands the console a new snapshot, as the engine does after each bus pass.

@@ -610,3 +610,74 @@ struct OutcomeTests {
         #expect(state.holdsExpiring(within: 0) == holds.byExpiry(show: state.show).count { $0.expiresAt <= start.addingTimeInterval(30) })
     }
 }
+
+@Suite("Console reducer: screen 4, orders and customers")
+struct OrdersScreenReducerTests {
+    func loaded() async throws -> AppState { try await ScreenSnapshotTests.ordersState() }
+
+    @Test func fourOpensTheScreenAndAsksForTheOrdersOnceUntilTheyAnswer() async throws {
+        var state = try await ScreenFixture.state()
+        let effects = Reducer.reduce(into: &state, .key(.character("4")))
+        #expect(state.screen == .orders)
+        #expect(effects == [.loadOrders(OrderQuery())])
+        #expect(Reducer.reduce(into: &state, .tick(state.now.addingTimeInterval(10))).isEmpty, "one read in flight at a time")
+        _ = Reducer.reduce(into: &state, .ordersLoaded(OrderQuery(), .success(OrderSearch(position: state.head))))
+        #expect(Reducer.reduce(into: &state, .tick(state.now.addingTimeInterval(10))).isEmpty, "rows as of the head are not read again")
+        let asked = try #require(state.ordersAskedAt)
+        _ = Reducer.reduce(into: &state, .tick(asked.addingTimeInterval(1)))
+        #expect(Reducer.reduce(into: &state, .modelsUpdated(state.models, head: state.head + 3, lag: 0, failures: [])).isEmpty,
+                "at most once a second (×4: four store seconds)")
+        #expect(Reducer.reduce(into: &state, .tick(asked.addingTimeInterval(4))) == [.loadOrders(OrderQuery())], "behind the head: read again")
+    }
+
+    @Test func slashSearchesAndAnOlderAnswerIsDropped() async throws {
+        var state = try await loaded()
+        _ = Reducer.reduce(into: &state, .key(.character("/")))
+        for key in "okafor" { _ = Reducer.reduce(into: &state, .key(.character(key))) }
+        let effects = Reducer.reduce(into: &state, .key(.enter))
+        #expect(state.orderQuery == "okafor" && state.dialog == nil)
+        #expect(effects == [.loadOrders(OrderQuery(text: "okafor"))])
+        let before = state.orderSearch
+        _ = Reducer.reduce(into: &state, .ordersLoaded(OrderQuery(text: "old"), .success(OrderSearch())))
+        #expect(state.orderSearch == before, "an answer to an earlier search changes nothing")
+    }
+
+    @Test func cRefundsOnlyAConfirmedOrderAndOnlyOnceRefundIsTyped() async throws {
+        var state = try await loaded()
+        let orders = try #require(state.orderSearch?.orders)
+        let held: Int = try #require(orders.firstIndex { $0.status == .held })
+        state.orderList.selected = held
+        #expect(Reducer.reduce(into: &state, .key(.character("c"))).isEmpty)
+        #expect(state.dialog == nil && state.status?.isError == true && state.status?.text.contains("only a confirmed order") == true)
+        let confirmed = try #require(orders.first { $0.status == .confirmed })
+        let confirmedIndex: Int = try #require(orders.firstIndex { $0.status == .confirmed })
+        state.orderList.selected = confirmedIndex
+        _ = Reducer.reduce(into: &state, .key(.character("c")))
+        for key in "refun" { _ = Reducer.reduce(into: &state, .key(.character(key))) }
+        #expect(Reducer.reduce(into: &state, .key(.enter)).isEmpty, "a mistyped word refunds nothing")
+        guard case .refund(_, _, _, let error?) = state.dialog else { Issue.record("the dialog should stay open with an error"); return }
+        #expect(error.contains("type refund"))
+        _ = Reducer.reduce(into: &state, .key(.character("d")))
+        let effects = Reducer.reduce(into: &state, .key(.enter))
+        #expect(state.dialog == nil)
+        guard case .command(.cancelReservation(let id), _)? = effects.first else { Issue.record("expected a cancellation, got \(effects)"); return }
+        #expect(id == confirmed.reservationId)
+        var readOnly = try await loaded()
+        readOnly.readOnly = true
+        #expect(Reducer.reduce(into: &readOnly, .key(.character("c"))).isEmpty && readOnly.status?.text.contains("read-only") == true)
+    }
+
+    @Test func enterAsksForTheHighlightedCustomerAndShowsTheirHistory() async throws {
+        var state = try await loaded()
+        state.orderList.selected = 0
+        let customer = try #require(state.highlightedOrder?.customer)
+        #expect(Reducer.reduce(into: &state, .key(.enter)) == [.loadCustomer(customer)])
+        let record = CustomerRecord(name: customer, history: CustomerHistory.Customer(name: customer, purchases: 1, tickets: 2), orders: [])
+        _ = Reducer.reduce(into: &state, .customerLoaded(customer, .success(record)))
+        guard case .details(let title, let lines)? = state.dialog else { Issue.record("no details dialog"); return }
+        #expect(title.contains(customer) && lines.first?.hasPrefix("1 purchase · 2 tickets") == true)
+        state.dialog = nil
+        _ = Reducer.reduce(into: &state, .customerLoaded("Nobody", .success(nil)))
+        #expect(state.dialog == nil && state.status?.isError == true)
+    }
+}

@@ -63,6 +63,61 @@ struct ScreenSnapshotTests {
         assertSnapshot(of: screen(close, width: 120, height: 40), as: .screen(theme), named: "close-sales")
     }
 
+    /// Screen 4 with the fixture's holds as held orders and one order of every other state.
+    static func ordersState() async throws -> AppState {
+        var state = try await ScreenFixture.state()
+        _ = Reducer.reduce(into: &state, .key(.character("4")))
+        var orders = state.models.holds.byExpiry().map { hold in
+            Orders.Order(
+                reservationId: hold.reservationId, showId: hold.showId, customer: hold.customer, seats: hold.seats, amount: hold.amount,
+                status: .held, heldAt: hold.heldAt, expiresAt: hold.expiresAt
+            )
+        }
+        let ended: [Orders.Status] = [.paid, .confirmed, .refundPending, .refunded, .cancelled, .expired, .compensated, .requested]
+        for (index, status) in ended.enumerated() {
+            let heldAt = state.now.addingTimeInterval(Double(-600 - 60 * index))
+            orders.append(Orders.Order(
+                reservationId: ReservationID("R-ENDED00\(index)"), showId: ShowID("grand-hall-sat"), customer: "Ines Okafor",
+                seats: [SeatID(section: "Stalls", row: "C", number: 4 + index), SeatID(section: "Stalls", row: "C", number: 5 + index)],
+                amount: Money(minor: 13_000, currency: "EUR"), status: status, heldAt: heldAt, expiresAt: heldAt.addingTimeInterval(300),
+                paidAt: [.paid, .confirmed, .refundPending, .refunded].contains(status) ? heldAt.addingTimeInterval(40) : nil
+            ))
+        }
+        let search = OrderSearch.select(orders, OrderQuery(), position: state.head)
+        _ = Reducer.reduce(into: &state, .ordersLoaded(OrderQuery(), .success(search)))
+        return state
+    }
+
+    @Test(arguments: ["default", "mono"])
+    func ordersScreen(_ themeName: String) async throws {
+        var state = try await Self.ordersState()
+        press(&state, [.down, .down])
+        let theme = try ConsoleFixture.theme(themeName)
+        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "120x40-\(themeName)")
+        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "80x24-\(themeName)")
+    }
+
+    @Test func ordersDialogs() async throws {
+        let fixture = try await Self.ordersState()
+        let theme = try ConsoleFixture.theme("default")
+        var search = fixture
+        press(&search, [.character("/"), .character("I"), .character("n")])
+        assertSnapshot(of: screen(search, width: 120, height: 40), as: .screen(theme), named: "search")
+        var refund = fixture
+        let confirmed = try #require(refund.orderSearch?.orders.firstIndex { $0.status == .confirmed })
+        refund.orderList.selected = confirmed
+        press(&refund, [.character("c"), .character("r"), .character("e"), .enter])
+        assertSnapshot(of: screen(refund, width: 120, height: 40), as: .screen(theme), named: "refund-mistyped")
+        var customer = fixture
+        let orders = try #require(customer.orderSearch?.orders.filter { $0.customer == "Ines Okafor" })
+        let history = CustomerHistory.Customer(
+            name: "Ines Okafor", purchases: 2, tickets: 4, spentMinor: 26_000, currency: "EUR", showTickets: ["grand-hall-sat": 4],
+            sectionTickets: ["Stalls": 4]
+        )
+        _ = Reducer.reduce(into: &customer, .customerLoaded("Ines Okafor", .success(CustomerRecord(name: "Ines Okafor", history: history, orders: orders))))
+        assertSnapshot(of: screen(customer, width: 120, height: 40), as: .screen(theme), named: "customer")
+    }
+
     @Test func tooSmallAndReadOnly() async throws {
         let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")

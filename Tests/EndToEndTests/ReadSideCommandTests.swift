@@ -48,6 +48,32 @@ struct ReadSideCommandTests {
         #expect(stream.stdout.contains("ShowSubmitted"))
     }
 
+    @Test func ordersAndCustomerPrintTheContractJSONAsOfTheHead() async throws {
+        let (path, _) = try await store()
+        let out = try BinaryRunner.run(["orders", "--db", path, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let orders = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
+        #expect(orders.count == 2)
+        for order in orders {
+            #expect(Set(order.keys) == ["reservationId", "showId", "customer", "seats", "amountMinor", "currency", "status", "heldAt", "expiresAt", "paidAt"])
+        }
+        #expect(orders.map { $0["customer"] as? String } == ["Cy", "Ben"], "newest first")
+        #expect(orders.map { $0["status"] as? String } == ["held", "confirmed"])
+        #expect(orders.allSatisfy { $0["paidAt"] is NSNull }, "confirmed without a payment (the test confirmed it directly)")
+        let ben = try BinaryRunner.run(["orders", "--db", path, "--customer", "Ben"])
+        #expect(ben.stdout.contains("confirmed") && !ben.stdout.contains("Cy"))
+        let customer = try BinaryRunner.run(["customer", "Ben", "--db", path, "--json"])
+        #expect(customer.status == 0, "\(customer.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(customer.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["customer", "purchases", "tickets", "spendMinor", "currency", "shows", "favouriteSection", "orders"])
+        #expect(object["purchases"] as? Int == 1 && object["tickets"] as? Int == 1 && object["favouriteSection"] as? String == "Stalls")
+        #expect(object["shows"] as? [String] == ["duo-fri"] && (object["orders"] as? [Any])?.count == 1)
+        let nobody = try BinaryRunner.run(["customer", "Nobody", "--db", path])
+        #expect(nobody.status == 1 && nobody.stderr.contains("no orders in the name Nobody"))
+        let bad = try BinaryRunner.run(["orders", "--db", path, "--limit", "0"])
+        #expect(bad.status == 2 && bad.stderr.contains("--limit takes 1 to 1000000"))
+    }
+
     @Test func monitorShowsLagZeroAfterADrainAndPrintsTheContractJSON() async throws {
         let (path, _) = try await store()
         let out = try BinaryRunner.run(["monitor", "--db", path, "--json"])

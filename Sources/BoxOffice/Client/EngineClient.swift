@@ -86,6 +86,16 @@ public final class EngineClient: ConsoleClient {
         return await Task.detached { (try? read.history()) ?? HistoryModels() }.value
     }
 
+    public func orders(_ query: OrderQuery) async -> Result<OrderSearch, ClientError> {
+        let store = runtime.store
+        return await Task.detached { Result { try ReadSide.orders(query, in: store) }.mapError { ClientError("cannot read the orders: \($0)") } }.value
+    }
+
+    public func customer(_ name: String) async -> Result<CustomerRecord?, ClientError> {
+        let store = runtime.store
+        return await Task.detached { Result { try ReadSide.customer(name, in: store) }.mapError { ClientError("cannot read the customer: \($0)") } }.value
+    }
+
     public func firstFrameShown() { runtime.startSaga() }
 
     // MARK: - Reads behind the console's dialogs

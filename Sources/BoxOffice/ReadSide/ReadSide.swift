@@ -12,6 +12,7 @@ public final class ReadSide: Sendable {
     public let customers: ProjectionRunner<CustomerHistory>
     public let shows: ProjectionRunner<ShowQueue>
     public let feed: ProjectionRunner<EventFeed>
+    public let orders: ProjectionRunner<Orders>
 
     /// With `persists` false (read-only), read models are kept current in memory only.
     private let storage: any ReadModelStore
@@ -26,12 +27,13 @@ public final class ReadSide: Sendable {
         customers = ProjectionRunner(CustomerHistory(), storage: storage, persists: persists)
         shows = ProjectionRunner(ShowQueue(), storage: storage, persists: persists)
         feed = ProjectionRunner(EventFeed(limit: feedLimit), storage: storage, persists: persists)
+        orders = ProjectionRunner(Orders(), storage: storage, persists: persists)
     }
 
-    public var subscribers: [any EventSubscriber] { [seats, holds, sales, customers, shows, feed] }
+    public var subscribers: [any EventSubscriber] { [seats, holds, sales, customers, shows, feed, orders] }
 
     /// The names `replay --projection` accepts.
-    public static let projectionNames = ["availableSeats", "holds", "salesAnalytics", "customerHistory", "showQueue", "eventFeed"]
+    public static let projectionNames = ["availableSeats", "holds", "salesAnalytics", "customerHistory", "showQueue", "eventFeed", "orders"]
 
     public func register(on bus: EventBus) {
         for subscriber in subscribers { bus.add(subscriber) }
@@ -40,6 +42,37 @@ public final class ReadSide: Sendable {
     /// Customer history lives in its table (it grows with the history): read it from there.
     public func customerHistory() throws -> RowSet<CustomerHistory.Entry> {
         try RowSet.decode(storage.loadRows(of: customers.name).rows, EventCodec.makeDecoder())
+    }
+
+    /// A model that lives in its table, as of the log's head: its stored rows, with the events
+    /// past their checkpoint folded in memory (a read-only process, or one whose bus has not
+    /// committed them yet, still answers exactly). Writes nothing.
+    public static func current<P: Projection>(_ projection: P, in storage: any ReadModelStore) throws -> (rows: RowSet<P.Row>, position: Int64) {
+        let stored = try storage.loadRows(of: projection.name)
+        var rows = try RowSet<P.Row>.decode(stored.rows, EventCodec.makeDecoder())
+        let codec = EventCodec()
+        var after = stored.checkpoint
+        while true {
+            let batch = try storage.readAll(after: after, limit: 1_000)
+            guard let last = batch.last else { break }
+            for recorded in batch { projection.apply(try codec.decode(recorded), recorded, to: &rows) }
+            after = last.position
+        }
+        return (rows, after)
+    }
+
+    /// Orders matching a query, newest first, as of the log's head.
+    public static func orders(_ query: OrderQuery, in storage: any ReadModelStore) throws -> OrderSearch {
+        let (rows, position) = try current(Orders(), in: storage)
+        return OrderSearch.select(rows.rows.values, query, position: position)
+    }
+
+    /// One customer's history and orders, as of the log's head; nil when the name has no order.
+    public static func customer(_ name: String, in storage: any ReadModelStore) throws -> CustomerRecord? {
+        let orders = try Self.orders(OrderQuery(customer: name, limit: .max), in: storage)
+        guard !orders.orders.isEmpty else { return nil }
+        let history = try current(CustomerHistory(), in: storage).rows.customer(name)
+        return CustomerRecord(name: name, history: history ?? CustomerHistory.Customer(name: name), orders: orders.orders)
     }
 
     /// The rows the read models left in their tables (closed shows' sections and sales), as

@@ -50,7 +50,7 @@ public enum Rebuild {
     ) throws -> [Report] {
         let all: [any RebuildFold] = [
             Fold(AvailableSeats()), Fold(Holds()), Fold(SalesAnalytics()), Fold(CustomerHistory()), Fold(ShowQueue()),
-            Fold(EventFeed(limit: feedLimit)), Fold(SagaLedger()),
+            Fold(EventFeed(limit: feedLimit)), Fold(Orders()), Fold(SagaLedger()),
         ]
         let folds = all.filter { (names ?? ReadSide.projectionNames).contains($0.name) }
         var limits: [String: Int64] = [:]

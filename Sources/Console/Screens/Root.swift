@@ -25,12 +25,13 @@ public struct ConsoleView: Widget {
             FeedView(state: state).render(in: layout.feed, into: &buffer)
         case .shows: ShowsScreen(state: state).render(in: body, into: &buffer)
         case .failures: FailuresScreen(state: state).render(in: body, into: &buffer)
+        case .orders: OrdersScreen(state: state).render(in: body, into: &buffer)
         case .help: HelpScreen(state: state).render(in: body, into: &buffer)
         }
         if let status = state.status {
             Label(" " + (status.isError ? "✘ " : "✔ ") + sanitize(status.text), role: status.isError ? .statusError : .statusOK).render(in: layout.status, into: &buffer)
         }
-        let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures")]
+        let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures"), ("4", "orders")]
         HintBar(Keymap.hints(on: state.screen, readOnly: state.readOnly) + screens).render(in: Rect(x: 1, y: layout.hints.y, width: area.width - 1, height: 1), into: &buffer)
         if let dialog = state.dialog { DialogView(dialog: dialog).render(in: area, into: &buffer) }
     }
@@ -67,6 +68,13 @@ struct DialogView: Widget {
             modal = Dialog(title: "Edit draft \(show)", message: [
                 "\(labels[0]): \(sanitize(name.text))", "\(labels[1]): \(sanitize(starts.text))", "Editing: \(labels[field]) (Tab: next field)",
             ], input: field == 0 ? name : starts, error: error, choices: confirm)
+        case .searchOrders(let text):
+            modal = Dialog(title: "Search orders", message: ["Customer name, reservation id, show or seat (any part):"], input: text, choices: [("Enter", "search (empty: all)"), ("Esc", "cancel")])
+        case .refund(_, let summary, let typed, let error):
+            modal = Dialog(
+                title: "Refund order", message: [summary, "The payment is refunded and the seats go back on sale.", "This cannot be undone. Type refund to confirm:"],
+                input: typed, error: error, choices: confirm, width: min(area.width - 4, 90)
+            )
         case .details(let title, let lines):
             let shown = Array(lines.prefix(max(area.height - 8, 1))).map(sanitize)
             modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: [("Esc", "close")], width: min(area.width - 4, 110))
