@@ -117,7 +117,7 @@ enum ParserChecks {
     static func readModelRows(_ data: Data) {
         guard let selector = data.first else { return }
         let bytes = Data(data.dropFirst())
-        switch selector % 8 {
+        switch selector % 9 {
         case 0: row(AvailableSeats.Section.self, bytes, data)
         case 1: row(Holds.Hold.self, bytes, data)
         case 2: row(SalesAnalytics.ShowSales.self, bytes, data)
@@ -125,6 +125,7 @@ enum ParserChecks {
         case 5: row(ShowQueue.Show.self, bytes, data)
         case 6: row(EventFeed.Entry.self, bytes, data)
         case 7: row(CustomerHistory.Entry.self, bytes, data)
+        case 8: row(Orders.Order.self, bytes, data)
         default:
             guard let fast = AggregateLoader.fastInventory(bytes) else { return }
             guard let slow = try? EventCodec.makeDecoder().decode(InventoryState.self, from: bytes) else { violated("inventory: fast read what Codable refuses", data) }
