@@ -39,6 +39,8 @@ public struct AppState: Sendable, Equatable {
         case searchOrders(TextInputState)
         /// Refunding a confirmed order cannot be undone, so the operator types `refund`.
         case refund(reservation: ReservationID, summary: String, typed: TextInputState, error: String?)
+        /// The `:` prompt at the bottom of the screen.
+        case palette(PaletteState)
     }
 
     /// The last outcome, shown in the status line.
@@ -92,6 +94,11 @@ public struct AppState: Sendable, Equatable {
     public var following = true
     public var feedFilter = ""
     public var dialog: Dialog?
+    /// Palette lines entered, oldest first (↑ recalls them).
+    public var paletteHistory: [String] = []
+    /// The themes `:theme` offers, and the one in use.
+    public var themeNames: [String] = []
+    public var themeName = "default"
     public var status: Status?
     public var quit = false
 

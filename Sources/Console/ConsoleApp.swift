@@ -10,6 +10,7 @@ import Ticketing
 public final class ConsoleApp: @unchecked Sendable {
     let client: any ConsoleClient
     let display: any Display
+    let themes: ThemeCatalog?
     private let actions = AsyncStream<Action>.makeStream()
     private let dirty = Mutex(true)
     private var state: AppState
@@ -18,10 +19,17 @@ public final class ConsoleApp: @unchecked Sendable {
     private var lastDrawAt: UInt64 = 0
     static let frameInterval: UInt64 = 33_000_000
 
-    public init(client: any ConsoleClient, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current) {
+    /// `themes` are what `:theme` offers (none: the verb says so).
+    public init(
+        client: any ConsoleClient, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current,
+        themes: ThemeCatalog? = nil
+    ) {
         self.client = client
         self.display = display
+        self.themes = themes
         state = AppState(now: client.now(), timeZone: timeZone, speed: client.speed, readOnly: readOnly, operatorName: operatorName)
+        state.themeNames = themes?.names ?? []
+        if let current = themes?.current { state.themeName = current }
         let size = display.size
         state.width = size.width
         state.height = size.height
@@ -121,8 +129,34 @@ public final class ConsoleApp: @unchecked Sendable {
             answer { .ordersLoaded(query, await client.orders(query)) }
         case .loadCustomer(let name):
             answer { .customerLoaded(name, await client.customer(name)) }
+        case .useTheme(let name):
+            guard let themes else {
+                continuation.yield(.themeApplied(name, error: "no themes to choose from here"))
+                return
+            }
+            let display = self.display
+            answer {
+                switch themes.load(name) {
+                case .success(let theme):
+                    display.use(theme: theme)
+                    return .themeApplied(name, error: nil)
+                case .failure(let error):
+                    return .themeApplied(name, error: error.message)
+                }
+            }
         case .quit:
             break
         }
+    }
+}
+
+/// The themes a console may switch to: their names, the one it started with, and a loader.
+public struct ThemeCatalog: Sendable {
+    public var names: [String]
+    public var current: String
+    public var load: @Sendable (String) -> Result<Theme, ClientError>
+
+    public init(names: [String], current: String, load: @escaping @Sendable (String) -> Result<Theme, ClientError>) {
+        (self.names, self.current, self.load) = (names, current, load)
     }
 }

@@ -23,6 +23,8 @@ public enum Effect: Hashable, Sendable {
     case loadOrders(OrderQuery)
     /// Read one customer's history and orders, for the details dialog.
     case loadCustomer(String)
+    /// Draw with another theme from `Themes/` (`:theme NAME`).
+    case useTheme(String)
     case quit
 }
 
@@ -44,4 +46,6 @@ public enum Action: Sendable, Equatable {
     case historyLoaded(HistoryModels)
     case ordersLoaded(OrderQuery, Result<OrderSearch, ClientError>)
     case customerLoaded(String, Result<CustomerRecord?, ClientError>)
+    /// A theme was loaded and put to use, or could not be (the error says why).
+    case themeApplied(String, error: String?)
 }

@@ -7,7 +7,7 @@ public enum KeyCommand: String, Sendable, CaseIterable {
     case reserve, best, pay, cancel, extend, block, unblock
     case submit, approve, reject, reopen, closeSales, cancelShow, editShow
     case details, follow, filter, retryFailure, skipFailure
-    case searchOrders, refund
+    case searchOrders, refund, palette
 }
 
 /// One row of the keymap: the keys, what they do, the help text, and whether they write (and
@@ -46,6 +46,7 @@ public enum Keymap {
         KeyBinding([.character("3")], .failuresScreen, "subscriber failures"),
         KeyBinding([.character("4")], .ordersScreen, "orders and customers"),
         KeyBinding([.character("?"), .function(1)], .help, "this help", hint: "help"),
+        KeyBinding([.character(":")], .palette, "command palette: show, shows, orders, reserve, go, theme, help (Tab completes, ↑ recalls)", hint: "palette"),
         KeyBinding([.character("q")], .quit, "quit", hint: "quit"),
         KeyBinding([.tab], .nextPanel, "next panel (seats, holds, feed)", screens: dashboard),
         KeyBinding([.backTab], .previousPanel, "previous panel", screens: dashboard),

@@ -128,6 +128,9 @@ extension Reducer {
             state.dialog = nil
             return [.command(.cancelReservation(reservation), done: "refunding \(reservation): the payment goes back, then its seats go on sale")]
 
+        case .palette(let palette):
+            return paletteKey(&state, palette, key)
+
         case .details:
             if key == .enter || key == .character("q") { state.dialog = nil }
             return []

@@ -36,6 +36,14 @@ public enum Reducer {
         case .customerLoaded(let name, let result):
             customerLoaded(name, result, &state)
             return []
+        case .themeApplied(let name, let error):
+            if let error {
+                state.status = .init(text: error, isError: true)
+            } else {
+                state.themeName = name
+                state.status = .init(text: "theme \(name)", isError: false)
+            }
+            return []
         case .seatMapLoaded(let show, let sections):
             state.loadedMaps = [show: sections]
             if state.loadingMap == show { state.loadingMap = nil }
@@ -118,6 +126,7 @@ public enum Reducer {
             if !state.loadingOrders { state.orderSearch = nil }
         case .searchOrders: state.dialog = .searchOrders(TextInputState(state.orderQuery, limit: 80))
         case .refund: return refund(&state)
+        case .palette: state.dialog = .palette(PaletteState())
         case .failuresScreen:
             state.screen = .failures
             if state.failureList.selected == nil, !state.failures.isEmpty { state.failureList.selected = 0 }
@@ -201,10 +210,7 @@ public enum Reducer {
         let shows = state.orderedShows
         guard !shows.isEmpty else { return }
         let index = shows.firstIndex { $0.id == state.show } ?? 0
-        state.show = shows[(index + delta + shows.count) % shows.count].id
-        state.cursor = .init()
-        state.selection = []
-        state.holds = ListState()
+        switchTo(shows[(index + delta + shows.count) % shows.count].id, &state)
     }
 
     static func toggleSeat(_ state: inout AppState) -> [Effect] {

@@ -47,6 +47,8 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
     private let running = Mutex(false)
     /// Set by SIGCONT (after Ctrl-Z and `fg`): the next pass repaints the whole screen.
     private let repaintRequested = Mutex(false)
+    /// A theme to draw with from the next pass on (`use(theme:)`).
+    private let themeRequested = Mutex<Theme?>(nil)
     private var continueSource: (any DispatchSourceSignal)?
     /// Deliberate defects (tests only; always empty in a normal run).
     private let faults = Faults.active
@@ -94,6 +96,12 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
         thread.start()
         started.wait()
         if let error = startError.withLock({ $0 }) { throw error }
+    }
+
+    /// Draws with another theme: the curses thread repaints the whole screen with it.
+    public func use(theme: Theme) {
+        themeRequested.withLock { $0 = theme }
+        nudge()
     }
 
     /// Queues a frame and wakes the curses thread, which draws the newest one at once.
@@ -147,6 +155,10 @@ public final class CursesTerminal: Display, Backend, @unchecked Sendable {
                 break
             }
             readKeys()
+            if let theme = themeRequested.withLock({ requested in defer { requested = nil }; return requested }) {
+                painter?.use(theme.mapped(to: capabilityValue.withLock { $0 }))
+                repaint()
+            }
             if repaintRequested.withLock({ requested in defer { requested = false }; return requested }) { repaint() }
             drawPending()
         }

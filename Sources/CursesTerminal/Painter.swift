@@ -53,7 +53,7 @@ final class Painter {
     /// A colour the terminal may be showing after a reset that does not restore colours.
     private static let unknownColor: Int16 = -2
 
-    private let theme: Theme
+    private var theme: Theme
     private let capability: ColorCapability
     private let capabilities: TerminalCapabilities
     private let output: Int32
@@ -72,6 +72,13 @@ final class Painter {
         self.capabilities = capabilities
         self.output = output
         self.asciiOnly = asciiOnly
+    }
+
+    /// Draws with another theme from now on (the caller repaints the screen).
+    func use(_ theme: Theme) {
+        self.theme = theme
+        looks = [:]
+        current = nil
     }
 
     /// Queues one changed cell (a wide grapheme's continuation is skipped: its first half drew it).

@@ -39,6 +39,13 @@ public final class TestBackend: Backend {
 public protocol Display: AnyObject, Sendable {
     var size: (width: Int, height: Int) { get }
     func present(_ frame: Buffer)
+    /// Draws every later frame, and the current one again, with another theme.
+    func use(theme: Theme)
+}
+
+extension Display {
+    /// A display that draws no colours has nothing to change.
+    public func use(theme: Theme) {}
 }
 
 /// Frames kept in memory, through the same `Terminal` and diff a real terminal uses: the one

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BoxOffice
 import Console
+import ConsoleClient
 import CursesTerminal
 import EventStore
 import Foundation
@@ -61,7 +62,13 @@ func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: 
         let line = "\(CommandLog.text(actor)) \(CommandLog.describe(request)): \(CommandLog.describe(outcome))"
         if case .failed = outcome { logger.error("\(line)") } else { logger.info("\(line)") }
     }
-    let app = ConsoleApp(client: client, display: terminal, operatorName: operatorName, readOnly: readOnly)
+    // `:theme NAME` loads from the same folder as --theme, and a bad file is refused with its reason.
+    let catalog = themesFolder().map { folder in
+        ThemeCatalog(names: ThemeLoader.available(in: folder), current: theme.name) { name in
+            do { return .success(try ConsoleTheme.load(name, folder: folder)) } catch { return .failure(ClientError(Advice.words(error))) }
+        }
+    }
+    let app = ConsoleApp(client: client, display: terminal, operatorName: operatorName, readOnly: readOnly, themes: catalog)
     do {
         try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
     } catch {

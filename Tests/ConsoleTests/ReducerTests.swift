@@ -60,7 +60,7 @@ struct ReducerTests {
             }
         }
         #expect(keys.contains(.character("r")) && keys.contains(.character("c")) && keys.contains(.character("s")) && keys.contains(.character("a")) && keys.contains(.character("x")))
-        #expect(Keymap.hints(on: .dashboard, readOnly: false).map(\.key).prefix(4) == ["?", "q", "␣", "r"])
+        #expect(Keymap.hints(on: .dashboard, readOnly: false).map(\.key).prefix(5) == ["?", ":", "q", "␣", "r"])
         #expect(!Keymap.hints(on: .dashboard, readOnly: true).contains { $0.key == "r" })
         #expect(Keymap.active(on: .dashboard, readOnly: true).allSatisfy { !$0.writes })
     }

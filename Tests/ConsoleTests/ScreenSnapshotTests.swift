@@ -118,6 +118,17 @@ struct ScreenSnapshotTests {
         assertSnapshot(of: screen(customer, width: 120, height: 40), as: .screen(theme), named: "customer")
     }
 
+    @Test func palette() async throws {
+        let fixture = try await ScreenFixture.state()
+        let theme = try ConsoleFixture.theme("default")
+        var choices = fixture
+        press(&choices, [.character(":"), .character("s"), .character("h"), .tab])
+        assertSnapshot(of: screen(choices, width: 120, height: 40), as: .screen(theme), named: "choices")
+        var refused = fixture
+        press(&refused, [.character(":"), .character("z"), .enter])
+        assertSnapshot(of: screen(refused, width: 80, height: 24), as: .screen(theme), named: "refused-80x24")
+    }
+
     @Test func tooSmallAndReadOnly() async throws {
         let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")

@@ -74,6 +74,8 @@ struct HelpScreen: Widget {
             lines.append(("", screen.rawValue.uppercased()))
             for binding in bindings { lines.append((binding.label, binding.help)) }
         }
+        lines.append(("", "PALETTE (:)"))
+        for verb in Palette.verbs { lines.append((":" + verb.usage, verb.help)) }
         lines.append(("", "DIALOGS"))
         lines.append(("Enter", "confirm (an empty reason or name is refused in place)"))
         lines.append(("Esc", "close the dialog"))
@@ -82,7 +84,7 @@ struct HelpScreen: Widget {
             if line.0.isEmpty {
                 Label(line.1, role: .title).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
             } else {
-                Label(spans: [(Format.padded(line.0, to: 14), .hintKey), (line.1, .text)]).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
+                Label(spans: [(Format.padded(line.0, to: line.0.hasPrefix(":") ? 22 : 14), .hintKey), (line.1, .text)]).render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), into: &buffer)
             }
         }
     }

@@ -28,6 +28,11 @@ public struct ConsoleView: Widget {
         case .orders: OrdersScreen(state: state).render(in: body, into: &buffer)
         case .help: HelpScreen(state: state).render(in: body, into: &buffer)
         }
+        if case .palette(let palette) = state.dialog {
+            // The palette takes the status line for its prompt and the hint bar for its note.
+            PaletteView(palette: palette).render(in: Rect(x: 0, y: layout.status.y, width: area.width, height: 2), into: &buffer)
+            return
+        }
         if let status = state.status {
             Label(" " + (status.isError ? "✘ " : "✔ ") + sanitize(status.text), role: status.isError ? .statusError : .statusOK).render(in: layout.status, into: &buffer)
         }
@@ -75,10 +80,27 @@ struct DialogView: Widget {
                 title: "Refund order", message: [summary, "The payment is refunded and the seats go back on sale.", "This cannot be undone. Type refund to confirm:"],
                 input: typed, error: error, choices: confirm, width: min(area.width - 4, 90)
             )
+        case .palette:
+            // Drawn in the status line (`PaletteView`), not as a modal.
+            return
         case .details(let title, let lines):
             let shown = Array(lines.prefix(max(area.height - 8, 1))).map(sanitize)
             modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: [("Esc", "close")], width: min(area.width - 4, 110))
         }
         modal.render(in: area, into: &buffer)
+    }
+}
+
+/// The `:` prompt and, below it, what Tab found or why the line was refused.
+struct PaletteView: Widget {
+    let palette: PaletteState
+
+    func render(in area: Rect, into buffer: inout Buffer) {
+        Label(":", role: .hintKey).render(in: Rect(x: area.x, y: area.y, width: 1, height: 1), into: &buffer)
+        TextInput(state: palette.input, placeholder: "show ID · shows · orders NAME · reserve N [SECTION] · go #P · theme NAME · help")
+            .render(in: Rect(x: area.x + 1, y: area.y, width: max(area.width - 1, 0), height: 1), into: &buffer)
+        let note = palette.note.map(sanitize) ?? "Tab completes · ↑ ↓ earlier lines · Enter runs · Esc closes"
+        Label(" " + CharacterWidth.truncate(note, to: max(area.width - 1, 0)), role: palette.isError ? .statusError : .hintText)
+            .render(in: Rect(x: area.x, y: area.y + 1, width: area.width, height: 1), into: &buffer)
     }
 }
