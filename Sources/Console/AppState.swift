@@ -39,6 +39,8 @@ public struct AppState: Sendable, Equatable {
         case searchOrders(TextInputState)
         /// Refunding a confirmed order cannot be undone, so the operator types `refund`.
         case refund(reservation: ReservationID, summary: String, typed: TextInputState, error: String?)
+        /// The shows screen's `n`: a new show's id, name, venue, start and prices.
+        case newShow(NewShowForm)
         /// The `:` prompt at the bottom of the screen.
         case palette(PaletteState)
     }
@@ -99,6 +101,8 @@ public struct AppState: Sendable, Equatable {
     /// The themes `:theme` offers, and the one in use.
     public var themeNames: [String] = []
     public var themeName = "default"
+    /// The venues the new-show form offers by name (a path works too).
+    public var venueNames: [String] = []
     public var status: Status?
     public var quit = false
 

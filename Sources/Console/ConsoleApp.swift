@@ -10,7 +10,8 @@ import Ticketing
 public final class ConsoleApp: @unchecked Sendable {
     let client: any ConsoleClient
     let display: any Display
-    let themes: ThemeCatalog?
+    let themes: Catalog<Theme>?
+    let venues: Catalog<Venue>?
     private let actions = AsyncStream<Action>.makeStream()
     private let dirty = Mutex(true)
     private var state: AppState
@@ -19,17 +20,20 @@ public final class ConsoleApp: @unchecked Sendable {
     private var lastDrawAt: UInt64 = 0
     static let frameInterval: UInt64 = 33_000_000
 
-    /// `themes` are what `:theme` offers (none: the verb says so).
+    /// `themes` are what `:theme` offers, `theme` the one in use; `venues` what the new-show
+    /// form offers (none: the verb or the form says so).
     public init(
         client: any ConsoleClient, display: any Display, operatorName: String, readOnly: Bool, timeZone: TimeZone = .current,
-        themes: ThemeCatalog? = nil
+        themes: Catalog<Theme>? = nil, theme: String = "default", venues: Catalog<Venue>? = nil
     ) {
         self.client = client
         self.display = display
         self.themes = themes
+        self.venues = venues
         state = AppState(now: client.now(), timeZone: timeZone, speed: client.speed, readOnly: readOnly, operatorName: operatorName)
         state.themeNames = themes?.names ?? []
-        if let current = themes?.current { state.themeName = current }
+        state.themeName = theme
+        state.venueNames = venues?.names ?? []
         let size = display.size
         state.width = size.width
         state.height = size.height
@@ -129,6 +133,12 @@ public final class ConsoleApp: @unchecked Sendable {
             answer { .ordersLoaded(query, await client.orders(query)) }
         case .loadCustomer(let name):
             answer { .customerLoaded(name, await client.customer(name)) }
+        case .loadVenue(let name):
+            guard let venues else {
+                continuation.yield(.venueLoaded(name, .failure(ClientError("no venues to choose from here; use marquee create-show"))))
+                return
+            }
+            answer { .venueLoaded(name, venues.load(name)) }
         case .useTheme(let name):
             guard let themes else {
                 continuation.yield(.themeApplied(name, error: "no themes to choose from here"))
@@ -150,13 +160,13 @@ public final class ConsoleApp: @unchecked Sendable {
     }
 }
 
-/// The themes a console may switch to: their names, the one it started with, and a loader.
-public struct ThemeCatalog: Sendable {
+/// Things a console may choose by name (themes, venues): their names and a loader, which may
+/// read files and so runs off the loop.
+public struct Catalog<Item: Sendable>: Sendable {
     public var names: [String]
-    public var current: String
-    public var load: @Sendable (String) -> Result<Theme, ClientError>
+    public var load: @Sendable (String) -> Result<Item, ClientError>
 
-    public init(names: [String], current: String, load: @escaping @Sendable (String) -> Result<Theme, ClientError>) {
-        (self.names, self.current, self.load) = (names, current, load)
+    public init(names: [String], load: @escaping @Sendable (String) -> Result<Item, ClientError>) {
+        (self.names, self.load) = (names, load)
     }
 }

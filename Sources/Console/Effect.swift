@@ -23,6 +23,8 @@ public enum Effect: Hashable, Sendable {
     case loadOrders(OrderQuery)
     /// Read one customer's history and orders, for the details dialog.
     case loadCustomer(String)
+    /// Load a venue by name or path, for the new-show form.
+    case loadVenue(String)
     /// Draw with another theme from `Themes/` (`:theme NAME`).
     case useTheme(String)
     case quit
@@ -46,6 +48,7 @@ public enum Action: Sendable, Equatable {
     case historyLoaded(HistoryModels)
     case ordersLoaded(OrderQuery, Result<OrderSearch, ClientError>)
     case customerLoaded(String, Result<CustomerRecord?, ClientError>)
+    case venueLoaded(String, Result<Venue, ClientError>)
     /// A theme was loaded and put to use, or could not be (the error says why).
     case themeApplied(String, error: String?)
 }

@@ -7,7 +7,7 @@ public enum KeyCommand: String, Sendable, CaseIterable {
     case reserve, best, pay, cancel, extend, block, unblock
     case submit, approve, reject, reopen, closeSales, cancelShow, editShow
     case details, follow, filter, retryFailure, skipFailure
-    case searchOrders, refund, palette
+    case searchOrders, refund, palette, newShow
 }
 
 /// One row of the keymap: the keys, what they do, the help text, and whether they write (and
@@ -69,6 +69,7 @@ public enum Keymap {
         KeyBinding([.character("s")], .submit, "submit the show for approval", writes: true, screens: showsAndDashboard, hint: "submit"),
         KeyBinding([.character("a")], .approve, "approve the show: it goes on sale", writes: true, screens: showsAndDashboard, hint: "approve"),
         KeyBinding([.character("x")], .reject, "reject the show (asks for a reason)", writes: true, screens: showsAndDashboard, hint: "reject"),
+        KeyBinding([.character("n")], .newShow, "new show: id, name, venue, start and prices, each checked in place", writes: true, screens: [.shows], hint: "new"),
         KeyBinding([.character("E")], .editShow, "edit a draft's name and start", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("o")], .reopen, "reopen a rejected show as a draft", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("z")], .closeSales, "close sales for the show", writes: true, screens: showsAndDashboard),

@@ -128,6 +128,9 @@ extension Reducer {
             state.dialog = nil
             return [.command(.cancelReservation(reservation), done: "refunding \(reservation): the payment goes back, then its seats go on sale")]
 
+        case .newShow(let form):
+            return newShowKey(&state, form, key)
+
         case .palette(let palette):
             return paletteKey(&state, palette, key)
 

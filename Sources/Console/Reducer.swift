@@ -36,6 +36,8 @@ public enum Reducer {
         case .customerLoaded(let name, let result):
             customerLoaded(name, result, &state)
             return []
+        case .venueLoaded(let name, let result):
+            return venueLoaded(name, result, &state)
         case .themeApplied(let name, let error):
             if let error {
                 state.status = .init(text: error, isError: true)
@@ -127,6 +129,7 @@ public enum Reducer {
         case .searchOrders: state.dialog = .searchOrders(TextInputState(state.orderQuery, limit: 80))
         case .refund: return refund(&state)
         case .palette: state.dialog = .palette(PaletteState())
+        case .newShow: return newShow(&state)
         case .failuresScreen:
             state.screen = .failures
             if state.failureList.selected == nil, !state.failures.isEmpty { state.failureList.selected = 0 }

@@ -7,6 +7,7 @@ import EventStore
 import Foundation
 import Logging
 import TerminalUI
+import Ticketing
 
 extension Marquee {
     struct ConsoleCommand: AsyncParsableCommand {
@@ -36,7 +37,7 @@ extension Marquee {
             logBusNotices(runtime, logger)
             do { try runtime.start(startingSaga: false) } catch { throw failure("cannot start: \(error)") }
             logger.info("console attached to \(StoreLocation.shown(store.db)) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
-            try await runConsole(runtime: runtime, theme: theme, operatorName: store.actor, readOnly: store.readOnly, logger: logger)
+            try await runConsole(runtime: runtime, theme: theme, themeName: store.theme, operatorName: store.actor, readOnly: store.readOnly, logger: logger)
             runtime.shutdown()
             logger.info("console closed")
         }
@@ -54,7 +55,7 @@ func loadTheme(_ nameOrPath: String) throws -> Theme {
 
 /// Runs the console in the real terminal until the operator quits (or SIGINT/SIGTERM, or the
 /// terminal goes away); the terminal is restored in every case.
-func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: Bool, logger: Logger) async throws {
+func runConsole(runtime: Runtime, theme: Theme, themeName: String, operatorName: String, readOnly: Bool, logger: Logger) async throws {
     let terminal = CursesTerminal(theme: theme)
     // Every operator command goes to the log with how it ended: who did what, when, and the
     // positions it wrote (the events hold the rest).
@@ -63,12 +64,25 @@ func runConsole(runtime: Runtime, theme: Theme, operatorName: String, readOnly: 
         if case .failed = outcome { logger.error("\(line)") } else { logger.info("\(line)") }
     }
     // `:theme NAME` loads from the same folder as --theme, and a bad file is refused with its reason.
-    let catalog = themesFolder().map { folder in
-        ThemeCatalog(names: ThemeLoader.available(in: folder), current: theme.name) { name in
+    let themes = themesFolder().map { folder in
+        Catalog<Theme>(names: ThemeLoader.available(in: folder)) { name in
             do { return .success(try ConsoleTheme.load(name, folder: folder)) } catch { return .failure(ClientError(Advice.words(error))) }
         }
     }
-    let app = ConsoleApp(client: client, display: terminal, operatorName: operatorName, readOnly: readOnly, themes: catalog)
+    // The new-show form's venues: demo/venues by name, or a venue file by path.
+    let catalog = DemoCatalog.locate()
+    let venues = Catalog<Venue>(names: catalog?.names("venues") ?? []) { name in
+        do {
+            if let catalog { return .success(try catalog.venue(name)) }
+            guard let data = FileManager.default.contents(atPath: name) else { return .failure(ClientError("no venue file at \(name)")) }
+            return .success(try DemoCatalog.venue(from: data, name: name))
+        } catch {
+            return .failure(ClientError(Advice.words(error)))
+        }
+    }
+    let app = ConsoleApp(
+        client: client, display: terminal, operatorName: operatorName, readOnly: readOnly, themes: themes, theme: themeName, venues: venues
+    )
     do {
         try terminal.start(onKey: { app.send($0) }, onHangup: { app.finish() })
     } catch {

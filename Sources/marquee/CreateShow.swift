@@ -71,15 +71,11 @@ extension Marquee {
 
         /// The venue with the prices given on the command line.
         func priced(_ venue: Venue) throws -> Venue {
-            var venue = venue
-            for text in prices {
-                let price = try PriceOverride(text)
-                guard let index = venue.tiers.firstIndex(where: { $0.id == price.tier }) else {
-                    throw failure("--price \(text): \(venue.name) has no price tier \"\(price.tier)\"; its tiers are \(venue.tiers.map(\.id).joined(separator: ", "))")
-                }
-                venue.tiers[index].priceMinor = price.minor
+            let prices = try prices.map { text in let price = try PriceOverride(text); return PriceText(tier: price.tier, minor: price.minor) }
+            switch PriceText.apply(prices, to: venue) {
+            case .success(let priced): return priced
+            case .failure(let error): throw failure("--price: \(error)")
             }
-            return venue
         }
 
         /// The store named by --db, created when there is none yet.
@@ -103,26 +99,16 @@ extension Marquee {
     }
 }
 
-/// `--price TIER=AMOUNT`: an amount in major units with at most two decimals.
+/// `--price TIER=AMOUNT` (read as the console's form reads prices: `PriceText`).
 struct PriceOverride {
     let tier: String
     let minor: Int64
 
     init(_ text: String) throws {
-        let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, !parts[0].isEmpty else {
-            throw ValidationError("--price \(text): write it as TIER=AMOUNT, e.g. stalls=45.50")
+        switch PriceText.parse(text) {
+        case .success(let price): (tier, minor) = (price.tier, price.minor)
+        case .failure(let error): throw ValidationError("--price \(error)")
         }
-        let amount = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(amount.count), let whole = Int64(amount[0]), whole >= 0, amount[0].allSatisfy(\.isASCII),
-              amount.count == 1 || (1...2).contains(amount[1].count) && amount[1].allSatisfy(\.isNumber) && amount[1].allSatisfy(\.isASCII),
-              whole <= Money.maximumPriceMinor / 100
-        else {
-            throw ValidationError("--price \(text): the amount must be 0 or more with at most two decimals (e.g. 45 or 45.50), and at most \(Money.maximumPriceMinor / 100)")
-        }
-        let cents = amount.count == 2 ? Int64(amount[1].padding(toLength: 2, withPad: "0", startingAt: 0)) ?? 0 : 0
-        tier = parts[0]
-        minor = whole * 100 + cents
     }
 }
 

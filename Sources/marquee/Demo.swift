@@ -50,7 +50,7 @@ extension Marquee {
             logBusNotices(session.runtime, logger)
             logger.info("demo on \(StoreLocation.shown(store.db)): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()
-            try await runConsole(runtime: session.runtime, theme: theme, operatorName: store.actor, readOnly: false, logger: logger)
+            try await runConsole(runtime: session.runtime, theme: theme, themeName: store.theme, operatorName: store.actor, readOnly: false, logger: logger)
             await session.buyers.stopAndWait()
             session.runtime.shutdown()
             let summary = session.buyers.summary

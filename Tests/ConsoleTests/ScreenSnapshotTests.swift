@@ -118,6 +118,23 @@ struct ScreenSnapshotTests {
         assertSnapshot(of: screen(customer, width: 120, height: 40), as: .screen(theme), named: "customer")
     }
 
+    @Test(arguments: ["default", "mono"])
+    func newShowForm(_ themeName: String) async throws {
+        var state = try await NewShowFormTests.opened()
+        for character in "gala" { _ = Reducer.reduce(into: &state, .key(.character(character))) }
+        press(&state, [.tab])
+        for character in "Gala Night" { _ = Reducer.reduce(into: &state, .key(.character(character))) }
+        press(&state, [.tab])
+        for character in "hall" { _ = Reducer.reduce(into: &state, .key(.character(character))) }
+        press(&state, [.tab])
+        _ = Reducer.reduce(into: &state, .venueLoaded("hall", .success(NewShowFormTests.venue)))
+        for _ in 0..<4 { press(&state, [.backspace]) }
+        press(&state, [.tab])
+        let theme = try ConsoleFixture.theme(themeName)
+        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "120x40-\(themeName)")
+        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "80x24-\(themeName)")
+    }
+
     @Test func palette() async throws {
         let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")

@@ -38,13 +38,14 @@ public struct ConsoleView: Widget {
         }
         let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures"), ("4", "orders")]
         HintBar(Keymap.hints(on: state.screen, readOnly: state.readOnly) + screens).render(in: Rect(x: 1, y: layout.hints.y, width: area.width - 1, height: 1), into: &buffer)
-        if let dialog = state.dialog { DialogView(dialog: dialog).render(in: area, into: &buffer) }
+        if let dialog = state.dialog { DialogView(dialog: dialog, venueNames: state.venueNames).render(in: area, into: &buffer) }
     }
 }
 
 /// The open dialog, drawn with the toolkit's modal.
 struct DialogView: Widget {
     let dialog: AppState.Dialog
+    var venueNames: [String] = []
 
     func render(in area: Rect, into buffer: inout Buffer) {
         let confirm = [(key: "Enter", text: "confirm"), (key: "Esc", text: "cancel")]
@@ -79,6 +80,23 @@ struct DialogView: Widget {
             modal = Dialog(
                 title: "Refund order", message: [summary, "The payment is refunded and the seats go back on sale.", "This cannot be undone. Type refund to confirm:"],
                 input: typed, error: error, choices: confirm, width: min(area.width - 4, 90)
+            )
+        case .newShow(let form):
+            var lines = NewShowForm.Field.allCases.map { field in
+                var line = "\(field.label): \(sanitize(form[field].text))"
+                if field == .venue, let venue = form.venue, form.venueIsCurrent {
+                    line += "  (\(sanitize(venue.name)) · \(venue.capacity) seats · \(venue.currency))"
+                } else if field == .venue, form.venueFor == form.text(.venue), !form.text(.venue).isEmpty {
+                    line += "  (reading…)"
+                }
+                return line
+            }
+            lines.append(form.field == .venue ? "Venues: \(venueNames.isEmpty ? "a path to a venue file" : venueNames.joined(separator: ", ") + ", or a path")"
+                : form.field == .prices ? "Prices: TIER=AMOUNT, separated by spaces (empty: the venue's own)" : " ")
+            lines.append("Editing: \(form.field.label) (Tab: next field, S-Tab: previous)")
+            modal = Dialog(
+                title: "New show", message: lines, input: form[form.field], error: form.errors[form.field] ?? NewShowForm.Field.allCases.compactMap { field in form.errors[field].map { "\(field.label): \($0)" } }.first,
+                choices: confirm, width: min(area.width - 4, 110)
             )
         case .palette:
             // Drawn in the status line (`PaletteView`), not as a modal.
