@@ -51,7 +51,24 @@ public final class BoxOffice: Sendable {
 
     /// Runs one command; the result lists the events appended, or the error says why none were.
     public func execute(_ command: Command, _ context: CommandContext) async throws(BoxOfficeError) -> CommandResult {
-        try await run(CommandWriter.Pending(command: command, context: context, reply: { _ in }))
+        var context = context
+        if context.correlationId == nil { context.correlationId = conversation(of: command) }
+        return try await run(CommandWriter.Pending(command: command, context: context, reply: { _ in }))
+    }
+
+    /// The correlation id of the reservation a command acts on, so that paying, extending or
+    /// cancelling it — by a buyer, an operator or a script — goes on the same conversation as
+    /// its request (`marquee events --correlation`). Nil for a new one, or when it cannot be read.
+    func conversation(of command: Command) -> String? {
+        let reservation: ReservationID
+        switch command {
+        case .extendHold(let r, _), .cancelReservation(let r), .confirmReservation(let r), .expireHold(let r), .compensateReservation(let r, _),
+             .refundReservation(let r), .requestPayment(let r, _):
+            reservation = r
+        default:
+            return nil
+        }
+        return (try? store.read(stream: StreamRef.reservation(reservation).name, fromVersion: 1))?.first?.metadata.correlationId
     }
 
     /// Submits a command without waiting; `reply` is called on the writer thread.

@@ -96,6 +96,8 @@ public struct AppState: Sendable, Equatable {
     public var following = true
     public var feedFilter = ""
     public var dialog: Dialog?
+    /// How far the details dialog is scrolled (↑ ↓ PgUp PgDn).
+    public var detailsScroll = 0
     /// Palette lines entered, oldest first (↑ recalls them).
     public var paletteHistory: [String] = []
     /// The themes `:theme` offers, and the one in use.

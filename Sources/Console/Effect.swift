@@ -42,7 +42,7 @@ public enum Action: Sendable, Equatable {
     case failureResolved(FailureAction, Result<SubscriberFailure, ClientError>)
     case resized(width: Int, height: Int)
     case detailsLoaded(title: String, lines: [String])
-    case seatHistoryLoaded(SeatID, Result<[EventSummary], ClientError>)
+    case seatHistoryLoaded(SeatID, Result<SeatProvenance, ClientError>)
     case eventLoaded(position: Int64, Result<EventDetails, ClientError>)
     case seatMapLoaded(ShowID, [AvailableSeats.Section])
     case historyLoaded(HistoryModels)

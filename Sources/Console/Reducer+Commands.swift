@@ -63,7 +63,7 @@ extension Reducer {
         switch state.screen {
         case .shows:
             guard let show = state.targetShow else { return [] }
-            state.dialog = .details(title: show.id.rawValue, lines: ShowDetails.lines(show, totals: state.totals(show.id), timeZone: state.timeZone))
+            openDetails(&state, title: show.id.rawValue, lines: ShowDetails.lines(show, totals: state.totals(show.id), timeZone: state.timeZone))
             return []
         case .orders:
             guard let order = state.highlightedOrder else { return fail(&state, "no order highlighted; press / to search") }

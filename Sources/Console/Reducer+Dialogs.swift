@@ -134,8 +134,16 @@ extension Reducer {
         case .palette(let palette):
             return paletteKey(&state, palette, key)
 
-        case .details:
-            if key == .enter || key == .character("q") { state.dialog = nil }
+        case .details(_, let lines):
+            switch key {
+            case .enter, .character("q"): state.dialog = nil
+            case .up, .character("k"): state.detailsScroll = max(state.detailsScroll - 1, 0)
+            case .down, .character("j"): state.detailsScroll = min(state.detailsScroll + 1, max(lines.count - 1, 0))
+            case .pageUp: state.detailsScroll = max(state.detailsScroll - 10, 0)
+            case .pageDown: state.detailsScroll = min(state.detailsScroll + 10, max(lines.count - 1, 0))
+            case .home: state.detailsScroll = 0
+            default: break
+            }
             return []
 
         case .editShow(let show, var name, var starts, var field, _):

@@ -32,7 +32,7 @@ extension Reducer {
             let orders = record.orders.map { order in
                 "\(order.reservationId)  \(Format.padded(order.status.label, to: 15))\(order.showId)  \(Format.seats(order.seats, limit: 4))  \(order.amount)  \(Format.stamp(order.heldAt, state.timeZone))"
             }
-            state.dialog = .details(title: "Customer \(sanitize(name))", lines: record.summary + orders)
+            openDetails(&state, title: "Customer \(sanitize(name))", lines: record.summary + orders)
         case .success(nil):
             state.status = .init(text: "no orders in the name \(sanitize(name))", isError: true)
         case .failure(let error):

@@ -42,11 +42,23 @@ extension Reducer {
         }
     }
 
-    static func seatHistory(_ seat: SeatID, _ result: Result<[EventSummary], ClientError>, _ state: inout AppState) {
+    static func seatHistory(_ seat: SeatID, _ result: Result<SeatProvenance, ClientError>, _ state: inout AppState) {
         switch result {
-        case .success(let events):
-            let lines = events.map { line($0, state.timeZone) }
-            state.dialog = .details(title: "\(seat) history", lines: lines.isEmpty ? ["never held, sold or blocked"] : lines)
+        case .success(let provenance):
+            var lines: [String] = []
+            let count = provenance.reservations.count
+            if count > 0 { lines.append("\(count) reservation\(count == 1 ? "" : "s") held it, oldest first, each with every step of its life:") }
+            for story in provenance.reservations {
+                let correlation = story.steps.first?.correlationId ?? "-"
+                lines.append("")
+                lines.append("\(story.reservationId) for \(story.customer.map(sanitize) ?? "?") · correlation \(correlation)")
+                lines += story.steps.map { "  " + line($0, state.timeZone, correlation: correlation) }
+            }
+            let house = provenance.events.filter { $0.type == "SeatsBlocked" || $0.type == "SeatsUnblocked" }
+            if !house.isEmpty {
+                lines += ["", "blocked and unblocked as a house seat:"] + house.map { "  " + line($0, state.timeZone) }
+            }
+            openDetails(&state, title: "\(seat): its whole history", lines: lines.isEmpty ? ["never held, sold or blocked"] : lines)
         case .failure(let error):
             state.status = .init(text: error.message, isError: true)
         }
@@ -61,17 +73,33 @@ extension Reducer {
                 "actor \(event.actor ?? "-") · correlation \(event.correlationId ?? "-") · causation \(details.causationId ?? "-")",
             ]
             lines += details.payloadLines
-            if !details.story.isEmpty {
-                lines += ["", "its story (same correlation id):"] + details.story.map { line($0, state.timeZone) }
+            lines += ["", "caused by:"]
+            lines += details.causedBy.map { "  ← " + line($0, state.timeZone) }
+            lines.append("  ← " + (details.rootCommand.map { "command \($0)" } ?? "a command") + " sent by \(details.rootActor ?? "?")")
+            if !details.led.isEmpty {
+                lines += ["", "led to:"] + details.led.map { "  → " + line($0, state.timeZone) }
             }
-            state.dialog = .details(title: "#\(position)", lines: lines)
+            let shown = Set(details.causedBy.map(\.position) + details.led.map(\.position))
+            let story = details.story.filter { !shown.contains($0.position) }
+            if !story.isEmpty {
+                lines += ["", "the rest of its story (same correlation id):"] + story.map { line($0, state.timeZone) }
+            }
+            openDetails(&state, title: "#\(position)", lines: lines)
         case .failure(let error):
             state.status = .init(text: error.message, isError: true)
         }
     }
 
+    /// Opens the details dialog at its top.
+    static func openDetails(_ state: inout AppState, title: String, lines: [String]) {
+        state.dialog = .details(title: title, lines: lines)
+        state.detailsScroll = 0
+    }
+
     /// `20:14:03 #1234 SeatsHeld · Stalls-A-1 held for R-… · by buyer-3 · C-…`
-    static func line(_ event: EventSummary, _ zone: TimeZone) -> String {
-        "\(Format.clock(event.recordedAt, zone)) #\(event.position) \(event.type) · \(event.summary) · by \(event.actor ?? "?") · \(event.correlationId ?? "-")"
+    /// The correlation id is left out when it is the one given (the block's own).
+    static func line(_ event: EventSummary, _ zone: TimeZone, correlation: String? = nil) -> String {
+        let tail = event.correlationId == correlation ? "" : " · \(event.correlationId ?? "-")"
+        return "\(Format.clock(event.recordedAt, zone)) #\(event.position) \(event.type) · \(event.summary) · by \(event.actor ?? "?")" + tail
     }
 }

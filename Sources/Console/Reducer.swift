@@ -87,7 +87,7 @@ public enum Reducer {
             state.height = height
             return []
         case .detailsLoaded(let title, let lines):
-            state.dialog = .details(title: title, lines: lines)
+            openDetails(&state, title: title, lines: lines)
             return []
         case .key(let key):
             if case .resize(let width, let height) = key {

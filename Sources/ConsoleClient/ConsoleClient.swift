@@ -21,8 +21,9 @@ public protocol ConsoleClient: Sendable {
     /// Retries or skips the open failure `id` (the same implementation as `marquee failures`);
     /// answers the record it closed.
     func resolve(failure id: Int64, by action: FailureAction) async -> Result<SubscriberFailure, ClientError>
-    /// Every event that held, sold, released, blocked or unblocked the seat, oldest first.
-    func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<[EventSummary], ClientError>
+    /// Everything that ever happened to the seat: its inventory events, and every reservation
+    /// that held it with each step of its life (request, hold, payment, outcome).
+    func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<SeatProvenance, ClientError>
     /// One event in full: where it is, who caused it, its payload.
     func eventDetails(at position: Int64) async -> Result<EventDetails, ClientError>
     /// A show's seat map with every seat, from its inventory (for a closed show, whose
@@ -157,6 +158,31 @@ public struct EventSummary: Sendable, Hashable {
     }
 }
 
+/// A seat's whole history: what its inventory recorded, and the life of every reservation
+/// that held it.
+public struct SeatProvenance: Sendable, Hashable {
+    /// Every inventory event that held, sold, released, blocked or unblocked it, oldest first.
+    public var events: [EventSummary]
+    /// Every reservation that held it, in the order they did.
+    public var reservations: [ReservationStory]
+
+    public init(events: [EventSummary], reservations: [ReservationStory]) {
+        (self.events, self.reservations) = (events, reservations)
+    }
+}
+
+/// One reservation's life: every event of its reservation and payment streams, and what its
+/// commands did to the seats, oldest first.
+public struct ReservationStory: Sendable, Hashable {
+    public var reservationId: String
+    public var customer: String?
+    public var steps: [EventSummary]
+
+    public init(reservationId: String, customer: String?, steps: [EventSummary]) {
+        (self.reservationId, self.customer, self.steps) = (reservationId, customer, steps)
+    }
+}
+
 /// One event in full.
 public struct EventDetails: Sendable, Hashable {
     public var event: EventSummary
@@ -167,6 +193,15 @@ public struct EventDetails: Sendable, Hashable {
     public var payloadLines: [String]
     /// The other events of its story (the same correlation id), oldest first, at most a screenful.
     public var story: [EventSummary]
+    /// What caused it, nearest first: the event each step answered, up to the first one, which
+    /// an operator's or a buyer's command wrote.
+    public var causedBy: [EventSummary] = []
+    /// The command at the root of that chain: its id and who sent it (nil when the first event
+    /// does not say, as in a store written before command ids were recorded).
+    public var rootCommand: String?
+    public var rootActor: String?
+    /// What it led to, oldest first: the events that answered it, and the ones that answered those.
+    public var led: [EventSummary] = []
 
     public init(event: EventSummary, stream: String, streamVersion: Int64, causationId: String?, payloadLines: [String], story: [EventSummary]) {
         (self.event, self.stream, self.streamVersion, self.causationId, self.payloadLines, self.story) = (event, stream, streamVersion, causationId, payloadLines, story)

@@ -9,13 +9,15 @@ import Ticketing
 extension Marquee {
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the event log, optionally filtered, optionally following new events as they arrive.",
+            abstract: "Print the event log, optionally filtered (by stream, type or correlation id), optionally following new events as they arrive.",
             discussion: "With --json, one JSON object per line: position, stream, version, type, recordedAt, data, metadata."
         )
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Only this stream, e.g. show-grand-hall-sat or reservation-R-7KQ2M9XA.") var stream: String?
         @Option(help: "Only events of this type, e.g. SeatsHeld.") var type: String?
+        @Option(help: "Only one conversation across streams: the events of this correlation id, e.g. C-7ENG9185T0 (a reservation's request, hold, payment and every saga step).")
+        var correlation: String?
         @Option(help: "Start at this position.") var from: Int64 = 1
         @Flag(help: "Keep printing new events until interrupted.") var follow = false
         @Flag(help: "One JSON object per line on standard output.") var json = false
@@ -47,6 +49,7 @@ extension Marquee {
 
         private func matches(_ event: RecordedEvent) -> Bool {
             (stream == nil || event.streamId == stream) && (type == nil || event.type == type)
+                && (correlation == nil || event.metadata.correlationId == correlation)
         }
 
         /// `events --json`: every key present, `null` for absent values.

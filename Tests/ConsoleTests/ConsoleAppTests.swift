@@ -35,7 +35,7 @@ final class FakeClient: ConsoleClient {
     }
 
     func resolve(failure id: Int64, by action: FailureAction) async -> Result<SubscriberFailure, ClientError> { .failure(ClientError("none")) }
-    func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<[EventSummary], ClientError> { .success([]) }
+    func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<SeatProvenance, ClientError> { .success(SeatProvenance(events: [], reservations: [])) }
     func eventDetails(at position: Int64) async -> Result<EventDetails, ClientError> { .failure(ClientError("no event at #\(position)")) }
     func seatMap(of show: ShowID) async -> [AvailableSeats.Section] { [] }
     func history() async -> HistoryModels { HistoryModels() }

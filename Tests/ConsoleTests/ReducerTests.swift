@@ -562,19 +562,39 @@ struct OutcomeTests {
     @Test func aSeatsHistoryAndAnEventsStoryOpenTheDetailsDialog() async throws {
         var state = try await ScreenFixture.state()
         let event = EventSummary(position: 7, recordedAt: state.now, type: "SeatsHeld", summary: "Stalls-A-1 held for R-1", actor: "buyer-1", correlationId: "C-1")
+        let requested = EventSummary(position: 6, recordedAt: state.now, type: "ReservationRequested", summary: "Ann asks", actor: "buyer-1", correlationId: "C-1")
+        let blocked = EventSummary(position: 20, recordedAt: state.now, type: "SeatsBlocked", summary: "Stalls-A-1 blocked", actor: "ana", correlationId: "C-9")
         let clock = Format.clock(state.now, state.timeZone)
-        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-1"), .success([event]))) {
-            $0.dialog = .details(title: "Stalls-A-1 history", lines: ["\(clock) #7 SeatsHeld · Stalls-A-1 held for R-1 · by buyer-1 · C-1"])
-        }
-        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-2"), .success([]))) { $0.dialog = .details(title: "Stalls-A-2 history", lines: ["never held, sold or blocked"]) }
-        let story = EventSummary(position: 8, recordedAt: state.now, type: "ReservationHeld", summary: "Stalls-A-1 held", actor: "saga", correlationId: "C-1")
-        let details = EventDetails(event: event, stream: "inventory-x", streamVersion: 3, causationId: nil, payloadLines: ["{", "}"], story: [story])
-        expect(&state, .eventLoaded(position: 7, .success(details))) {
-            $0.dialog = .details(title: "#7", lines: [
-                "SeatsHeld · inventory-x v3 · \(clock)", "actor buyer-1 · correlation C-1 · causation -", "{", "}", "",
-                "its story (same correlation id):", "\(clock) #8 ReservationHeld · Stalls-A-1 held · by saga · C-1",
+        let story = ReservationStory(reservationId: "R-1", customer: "Ann", steps: [requested, event])
+        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-1"), .success(SeatProvenance(events: [event, blocked], reservations: [story])))) {
+            $0.dialog = .details(title: "Stalls-A-1: its whole history", lines: [
+                "1 reservation held it, oldest first, each with every step of its life:", "", "R-1 for Ann · correlation C-1",
+                "  \(clock) #6 ReservationRequested · Ann asks · by buyer-1", "  \(clock) #7 SeatsHeld · Stalls-A-1 held for R-1 · by buyer-1",
+                "", "blocked and unblocked as a house seat:", "  \(clock) #20 SeatsBlocked · Stalls-A-1 blocked · by ana · C-9",
             ])
         }
+        expect(&state, .seatHistoryLoaded(SeatID("Stalls-A-2"), .success(SeatProvenance(events: [], reservations: [])))) {
+            $0.dialog = .details(title: "Stalls-A-2: its whole history", lines: ["never held, sold or blocked"])
+        }
+        let confirmed = EventSummary(position: 9, recordedAt: state.now, type: "ReservationConfirmed", summary: "confirmed", actor: "saga", correlationId: "C-1")
+        let other = EventSummary(position: 8, recordedAt: state.now, type: "ReservationHeld", summary: "Stalls-A-1 held", actor: "saga", correlationId: "C-1")
+        var details = EventDetails(event: event, stream: "inventory-x", streamVersion: 3, causationId: "6", payloadLines: ["{", "}"], story: [requested, other])
+        (details.causedBy, details.rootCommand, details.rootActor, details.led) = ([requested], "cmd-1", "buyer-1", [confirmed])
+        expect(&state, .eventLoaded(position: 7, .success(details))) {
+            $0.dialog = .details(title: "#7", lines: [
+                "SeatsHeld · inventory-x v3 · \(clock)", "actor buyer-1 · correlation C-1 · causation 6", "{", "}", "",
+                "caused by:", "  ← \(clock) #6 ReservationRequested · Ann asks · by buyer-1 · C-1", "  ← command cmd-1 sent by buyer-1", "",
+                "led to:", "  → \(clock) #9 ReservationConfirmed · confirmed · by saga · C-1", "",
+                "the rest of its story (same correlation id):", "\(clock) #8 ReservationHeld · Stalls-A-1 held · by saga · C-1",
+            ])
+        }
+        // A long dialog scrolls, and stops at its last line.
+        _ = Reducer.reduce(into: &state, .key(.pageDown))
+        #expect(state.detailsScroll == 10)
+        _ = Reducer.reduce(into: &state, .key(.pageDown))
+        #expect(state.detailsScroll == 13)
+        _ = Reducer.reduce(into: &state, .key(.home))
+        #expect(state.detailsScroll == 0)
         expect(&state, .eventLoaded(position: 99, .failure(ClientError("no event at #99")))) { $0.status = .init(text: "no event at #99", isError: true) }
     }
 

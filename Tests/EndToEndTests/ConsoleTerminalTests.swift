@@ -165,6 +165,91 @@ struct ConsoleTerminalTests {
         #expect(after.screen.contains("EXITED 0"), "\(after.screen)")
     }
 
+    /// An operator's day, by the keys: a show made in the form, submitted by one operator and
+    /// approved by another, a seat sold on it, the order found and refunded on screen 4, the
+    /// seat's whole history, and the palette's verbs.
+    @Test func aNewShowFromTheFormToARefundAndTheSeatsWholeHistory() async throws {
+        let (folder, path) = try await seededStore()
+        let ana = try console(folder, path)
+        #expect(ana.wait(for: "SEAT MAP").found)
+        ana.send("2", "n")
+        #expect(ana.wait(for: "New show").found)
+        ana.type("ana-gala")
+        ana.send("Tab")
+        ana.type("Gala Night")
+        ana.send("Tab")
+        ana.type("club")
+        ana.send("Tab")
+        #expect(ana.wait(for: "Blue Note Club").found, "the venue is read and named")
+        ana.send("Enter")
+        #expect(ana.wait(for: "✔ created ana-gala as a draft").found)
+        #expect(try events(path, type: "ShowCreated").contains { data($0)["showId"] as? String == "ana-gala" && data($0)["by"] as? String == "ana" })
+        // The palette puts the dashboard on it; ana submits it and may not approve it herself.
+        ana.send(":")
+        ana.type("show ana-g")
+        ana.send("Tab", "Enter")
+        #expect(ana.wait(for: "Gala Night").found)
+        ana.send("s")
+        #expect(ana.wait(for: "✔ submitted ana-gala").found)
+        ana.send("a")
+        #expect(ana.wait(for: "whoever submits a show cannot approve it").found)
+        #expect(try events(path, type: "ShowApproved").allSatisfy { data($0)["showId"] as? String != "ana-gala" })
+        ana.send("q")
+        #expect(ana.wait(for: "EXITED 0").found)
+
+        let bo = try Tmux(command: "cd \(Self.repository.path) && LANG=C.UTF-8 \(BinaryRunner.executable) console --db \(path) --operator bo; echo EXITED $?; sleep 60", folder: folder)
+        #expect(bo.wait(for: "SEAT MAP").found)
+        bo.send(":")
+        bo.type("show ana-gala")
+        bo.send("Enter")
+        #expect(bo.wait(for: "Gala Night").found)
+        bo.send("a")
+        #expect(bo.wait(for: "✔ approved ana-gala: on sale").found)
+        // Sell the seat under the cursor: hold it, take payment, the saga confirms it.
+        reserve(bo, for: "Cy Lee")
+        #expect(bo.wait(for: "for Cy Lee until").found)
+        bo.send("Tab", "p")
+        #expect(bo.wait(for: "sold 1", timeout: 20).found)
+        // Screen 4 through the palette: the order, refunded after typing refund.
+        bo.send(":")
+        bo.type("orders Cy Lee")
+        bo.send("Enter")
+        #expect(bo.wait(for: "ORDERS 1").found)
+        #expect(bo.wait(for: "confirmed").found)
+        bo.send("c")
+        #expect(bo.wait(for: "Type refund to confirm").found)
+        bo.type("refund")
+        bo.send("Enter")
+        #expect(bo.wait(for: "refunded ", timeout: 20).found)
+        // Back on the dashboard, the seat's whole history: the reservation and each step of it.
+        bo.send("1", "BTab", "Enter")
+        let history = bo.wait(for: "its whole history")
+        #expect(history.found, "\(history.screen)")
+        #expect(bo.wait(for: "Cy Lee · correlation").found)
+        for step in ["ReservationRequested", "PaymentSucceeded", "ReservationConfirmed", "ReservationCancelled", "ReservationRefunded"] {
+            #expect(bo.screen().contains(step), "\(step) is missing from the seat's history")
+        }
+        bo.send("Escape")
+        // :go opens an event in full, with what caused it.
+        let created = try #require(try events(path, type: "ShowCreated").first { data($0)["showId"] as? String == "ana-gala" }?["position"] as? Int)
+        usleep(300_000)
+        bo.send(":")
+        bo.type("go #\(created)")
+        bo.send("Enter")
+        #expect(bo.wait(for: "ShowCreated · show-ana-gala").found)
+        #expect(bo.wait(for: "sent by ana").found)
+        bo.send("Escape")
+        usleep(300_000)
+        bo.send(":")
+        bo.type("frob")
+        bo.send("Enter")
+        #expect(bo.wait(for: "no verb \"frob\"; there are show, shows, orders").found)
+        bo.send("Escape")
+        usleep(300_000)
+        bo.send("q")
+        #expect(bo.wait(for: "EXITED 0").found)
+    }
+
     @Test func theDemoRunsLiveWithBuyersAndTakesTheOperatorsCommands() async throws {
         let folder = NSTemporaryDirectory() + "marquee-demo-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -46,6 +46,12 @@ struct ReadSideCommandTests {
         let stream = try BinaryRunner.run(["events", "--db", path, "--stream", "show-duo-fri", "--from", "2"])
         #expect(stream.stdout.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["#3", "#4"])
         #expect(stream.stdout.contains("ShowSubmitted"))
+        // One conversation across streams: the events of one correlation id, and nothing else.
+        let conversation = try BinaryRunner.run(["events", "--db", path, "--json", "--correlation", "C-E2E"])
+        let correlated = conversation.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(correlated.count == lines.count, "every event, the confirmation too: sent without an id, it goes on its reservation's")
+        #expect(Set(correlated.compactMap { $0["stream"] as? String }).count >= 4)
+        #expect(correlated.allSatisfy { ($0["metadata"] as? [String: Any])?["correlationId"] as? String == "C-E2E" })
     }
 
     @Test func ordersAndCustomerPrintTheContractJSONAsOfTheHead() async throws {

@@ -66,9 +66,9 @@ public final class EngineClient: ConsoleClient {
         }
     }
 
-    public func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<[EventSummary], ClientError> {
+    public func seatHistory(_ seat: SeatID, of show: ShowID) async -> Result<SeatProvenance, ClientError> {
         let store = runtime.store
-        return await Task.detached { Self.history(of: seat, show: show, store: store) }.value
+        return await Task.detached { Provenance.seat(seat, of: show, in: store) }.value
     }
 
     public func eventDetails(at position: Int64) async -> Result<EventDetails, ClientError> {
@@ -106,20 +106,6 @@ public final class EngineClient: ConsoleClient {
         return AvailableSeats.sections(from: inventory)
     }
 
-    /// Every inventory event that touched the seat, oldest first.
-    static func history(of seat: SeatID, show: ShowID, store: any EventStore) -> Result<[EventSummary], ClientError> {
-        let codec = EventCodec()
-        guard let events = try? store.read(stream: StreamRef.inventory(show).name) else {
-            return .failure(ClientError("cannot read the history of \(seat)"))
-        }
-        var found: [EventSummary] = []
-        for event in events {
-            guard let domain = try? codec.decode(event), domain.seatsNamed?.contains(seat) == true else { continue }
-            found.append(summary(event, domain))
-        }
-        return .success(found)
-    }
-
     /// Events after and before an event that the story of one correlation id is looked for in:
     /// a reservation's hold, payment and confirmation lie within minutes of each other.
     static let storyWindow = (before: Int64(500), after: 2_000)
@@ -143,21 +129,28 @@ public final class EngineClient: ConsoleClient {
             }
         }
         let domain = try? codec.decode(event)
-        return .success(EventDetails(
+        let causes = Provenance.causes(of: event, in: store)
+        // What it led to: within its reservation's life, or else among the events near it.
+        let conversation: [RecordedEvent] = if let reservation = domain.flatMap(Provenance.reservation(of:)) {
+            (try? Provenance.conversation(of: reservation, in: store)) ?? []
+        } else {
+            (try? store.readAll(after: position, limit: storyWindow.after)) ?? []
+        }
+        let summarize = { (recorded: RecordedEvent) -> EventSummary? in (try? codec.decode(recorded)).map { Provenance.summary(recorded, $0) } }
+        var details = EventDetails(
             event: domain.map { summary(event, $0) } ?? EventSummary(
                 position: event.position, recordedAt: event.recordedAt, type: event.type, summary: "", actor: event.metadata.actor,
                 correlationId: event.metadata.correlationId
             ),
             stream: event.streamId, streamVersion: event.streamVersion, causationId: event.metadata.causationId, payloadLines: lines, story: story
-        ))
+        )
+        details.causedBy = causes.chain.compactMap(summarize)
+        (details.rootCommand, details.rootActor) = (causes.root.metadata.commandId, causes.root.metadata.actor)
+        details.led = Provenance.effects(of: event, among: conversation).compactMap(summarize)
+        return .success(details)
     }
 
-    private static func summary(_ event: RecordedEvent, _ domain: DomainEvent) -> EventSummary {
-        EventSummary(
-            position: event.position, recordedAt: event.recordedAt, type: event.type, summary: EventFeed.summary(of: domain),
-            actor: event.metadata.actor, correlationId: event.metadata.correlationId
-        )
-    }
+    private static func summary(_ event: RecordedEvent, _ domain: DomainEvent) -> EventSummary { Provenance.summary(event, domain) }
 }
 
 extension DomainEvent {

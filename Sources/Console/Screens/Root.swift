@@ -38,7 +38,7 @@ public struct ConsoleView: Widget {
         }
         let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures"), ("4", "orders")]
         HintBar(Keymap.hints(on: state.screen, readOnly: state.readOnly) + screens).render(in: Rect(x: 1, y: layout.hints.y, width: area.width - 1, height: 1), into: &buffer)
-        if let dialog = state.dialog { DialogView(dialog: dialog, venueNames: state.venueNames).render(in: area, into: &buffer) }
+        if let dialog = state.dialog { DialogView(dialog: dialog, venueNames: state.venueNames, scroll: state.detailsScroll).render(in: area, into: &buffer) }
     }
 }
 
@@ -46,6 +46,7 @@ public struct ConsoleView: Widget {
 struct DialogView: Widget {
     let dialog: AppState.Dialog
     var venueNames: [String] = []
+    var scroll = 0
 
     func render(in area: Rect, into buffer: inout Buffer) {
         let confirm = [(key: "Enter", text: "confirm"), (key: "Esc", text: "cancel")]
@@ -102,8 +103,11 @@ struct DialogView: Widget {
             // Drawn in the status line (`PaletteView`), not as a modal.
             return
         case .details(let title, let lines):
-            let shown = Array(lines.prefix(max(area.height - 8, 1))).map(sanitize)
-            modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: [("Esc", "close")], width: min(area.width - 4, 110))
+            let room = max(area.height - 8, 1)
+            let first = min(scroll, max(lines.count - room, 0))
+            let shown = Array(lines.dropFirst(first).prefix(room)).map(sanitize)
+            let more = lines.count > room ? [("↑↓", "scroll \(first + 1)–\(first + shown.count) of \(lines.count)")] : []
+            modal = Dialog(title: title, message: shown.isEmpty ? ["(nothing recorded)"] : shown, choices: more + [("Esc", "close")], width: min(area.width - 4, 110))
         }
         modal.render(in: area, into: &buffer)
     }
