@@ -1,6 +1,7 @@
 import ConsoleClient
 import EventStore
 import Foundation
+import Synchronization
 import Ticketing
 
 /// The application's front door for commands: decides them against current state and appends
@@ -43,6 +44,32 @@ public final class BoxOffice: Sendable {
         writer.commitObservers.withLock { $0.append(observer) }
     }
 
+    /// Calls `observer` once every command is answered (on the writer's thread): what was
+    /// asked, by whom, how it ended and how long it took from submission to answer. Each
+    /// process's log holds one line per command from it (`marquee` installs one).
+    public func onCommand(_ observer: @escaping @Sendable (CommandTrace) -> Void) {
+        commandObservers.withLock { $0.append(observer) }
+    }
+
+    private let commandObservers = Mutex<[@Sendable (CommandTrace) -> Void]>([])
+
+    /// `reply`, telling the command observers first (the unchanged reply when there are none).
+    private func traced(
+        _ command: Command, _ context: CommandContext, _ reply: @escaping @Sendable (Result<CommandResult, BoxOfficeError>) -> Void
+    ) -> @Sendable (Result<CommandResult, BoxOfficeError>) -> Void {
+        let observers = commandObservers.withLock { $0 }
+        guard !observers.isEmpty else { return reply }
+        let start = DispatchTime.now().uptimeNanoseconds
+        return { result in
+            let trace = CommandTrace(
+                command: command, context: context, result: result,
+                milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+            )
+            for observer in observers { observer(trace) }
+            reply(result)
+        }
+    }
+
     /// Blocks until every command submitted so far has been answered.
     public func waitUntilIdle() { writer.waitUntilIdle() }
 
@@ -73,7 +100,7 @@ public final class BoxOffice: Sendable {
 
     /// Submits a command without waiting; `reply` is called on the writer thread.
     public func submit(_ command: Command, _ context: CommandContext, reply: @escaping @Sendable (Result<CommandResult, BoxOfficeError>) -> Void) {
-        writer.submit(CommandWriter.Pending(command: command, context: context, reply: reply))
+        writer.submit(CommandWriter.Pending(command: command, context: context, reply: traced(command, context, reply)))
     }
 
     /// Holds the chosen seats for `customer`, with a fresh reservation id and the configured hold.
@@ -104,7 +131,7 @@ public final class BoxOffice: Sendable {
         let result: Result<CommandResult, BoxOfficeError> = await withCheckedContinuation { continuation in
             writer.submit(CommandWriter.Pending(
                 command: template.command, context: template.context, generatedReservation: template.generatedReservation,
-                reply: { continuation.resume(returning: $0) }
+                reply: traced(template.command, template.context) { continuation.resume(returning: $0) }
             ))
         }
         return try result.get()

@@ -71,3 +71,18 @@ public struct CommandContext: Sendable, Hashable {
         self.causationId = causationId
     }
 }
+
+/// One command as a process's log records it: what, by whom, how it ended, in how long.
+public struct CommandTrace: Sendable {
+    public var command: Command
+    public var context: CommandContext
+    public var result: Result<CommandResult, BoxOfficeError>
+    /// From submission to answer (waiting for the writer included).
+    public var milliseconds: Double
+
+    /// The conversation it belongs to: the one it was sent on, or the one its events were recorded with.
+    public var correlationId: String? {
+        if case .success(let result) = result, !result.correlationId.isEmpty { return result.correlationId }
+        return context.correlationId
+    }
+}

@@ -49,13 +49,7 @@ public final class ConsoleApp: @unchecked Sendable {
     public func run() async {
         let continuation = actions.continuation
         let client = self.client
-        let publish: @Sendable () -> Void = {
-            let snapshot = client.snapshot()
-            continuation.yield(.modelsUpdated(
-                snapshot.models, head: snapshot.head, lag: snapshot.lag, failures: snapshot.failures, notices: snapshot.notices,
-                health: snapshot.health
-            ))
-        }
+        let publish: @Sendable () -> Void = { Self.publish(client, continuation) }
         client.onChange(publish)
         publish()
         let ticker = Task {
@@ -102,6 +96,32 @@ public final class ConsoleApp: @unchecked Sendable {
         lastDrawAt = DispatchTime.now().uptimeNanoseconds
     }
 
+    /// Hands the loop the client's newest snapshot.
+    private static func publish(_ client: any ConsoleClient, _ continuation: AsyncStream<Action>.Continuation) {
+        let snapshot = client.snapshot()
+        continuation.yield(.modelsUpdated(
+            snapshot.models, head: snapshot.head, lag: snapshot.lag, failures: snapshot.failures, notices: snapshot.notices,
+            health: snapshot.health
+        ))
+    }
+
+    /// The longest a command's answer waits for the read models to show what it wrote.
+    static let readYourWrites: Duration = .seconds(1)
+
+    /// Waits (briefly) until the read models hold what an accepted command wrote, and hands the
+    /// loop that snapshot first: once "✔ approved" is on the status line the show is on sale on
+    /// screen too, and a key pressed next acts on it as approved.
+    private static func settle(
+        _ outcome: CommandOutcome, _ client: any ConsoleClient, _ continuation: AsyncStream<Action>.Continuation
+    ) async -> CommandOutcome {
+        guard case .accepted(let positions, _, _) = outcome, let last = positions.max() else { return outcome }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: readYourWrites)
+        while client.snapshot().models.position < last, clock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        publish(client, continuation)
+        return outcome
+    }
+
     /// Runs an effect on the client, off the loop; its outcome comes back as an action.
     private func perform(_ effect: Effect) {
         let client = self.client
@@ -112,11 +132,12 @@ public final class ConsoleApp: @unchecked Sendable {
         }
         switch effect {
         case .command(let command, _):
-            answer { .commandFinished(effect, await client.send(.command(command), as: actor)) }
+            answer { .commandFinished(effect, await Self.settle(await client.send(.command(command), as: actor), client, continuation)) }
         case .reserve(let show, let seats, let customer):
-            answer { .commandFinished(effect, await client.send(.reserve(show, seats: seats, customer: customer), as: actor)) }
+            answer { .commandFinished(effect, await Self.settle(await client.send(.reserve(show, seats: seats, customer: customer), as: actor), client, continuation)) }
         case .best(let show, let quantity, let section, let customer):
-            answer { .commandFinished(effect, await client.send(.best(show, quantity: quantity, section: section, customer: customer), as: actor)) }
+            let request = CommandRequest.best(show, quantity: quantity, section: section, customer: customer)
+            answer { .commandFinished(effect, await Self.settle(await client.send(request, as: actor), client, continuation)) }
         case .retryFailure(let id, _):
             answer { .failureResolved(.retry, await client.resolve(failure: id, by: .retry)) }
         case .skipFailure(let id, _):

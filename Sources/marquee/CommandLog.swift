@@ -2,20 +2,47 @@ import BoxOffice
 import ConsoleClient
 import EventStore
 import Foundation
+import Logging
 import Ticketing
 
 /// One line per operator command for the log file: `ana approveShow grand-hall-sun: done at #1042`.
 /// Text from the store or the keyboard (customer names, reasons) has its control characters
 /// shown as `\u{…}`, so a name cannot forge or break a line of the log.
 enum CommandLog {
-    static func describe(_ request: CommandRequest) -> String {
-        switch request {
-        case .command(let command): describe(command)
-        case .reserve(let show, let seats, let customer):
-            "reserveSeats \(show.rawValue) \(seats.map(\.rawValue).joined(separator: ",")) for \(quoted(customer))"
-        case .best(let show, let quantity, let section, let customer):
-            "reserveBestAvailable \(show.rawValue) \(quantity)\(section.map { " in \(quoted($0))" } ?? "") for \(quoted(customer))"
+    /// Logs every command `box` answers: a line for a person (`ana approveShow grand-hall-sun:
+    /// done at #1042`; a saga step says so) and the same as `key=value` fields: `command`, `id`,
+    /// `actor`, `correlation`, `outcome` (done, duplicate, refused, failed), `positions`, `ms`,
+    /// and a saga step's `causation` (the position it answered).
+    static func install(on box: BoxOffice, _ logger: Logger) {
+        box.onCommand { trace in
+            let step = trace.context.actor == ReservationSaga.actor
+            var fields: Logger.Metadata = [
+                "command": .string(name(of: trace.command)), "id": .string(trace.context.commandId ?? "-"), "actor": .string(trace.context.actor),
+                "correlation": .string(trace.correlationId ?? "-"), "ms": .string(String(format: "%.2f", trace.milliseconds)),
+            ]
+            if step { fields["causation"] = .string(trace.context.causationId ?? "-") }
+            let level: Logger.Level
+            let outcome: String
+            switch trace.result {
+            case .success(let result):
+                (level, fields["outcome"]) = (.info, .string(result.duplicate ? "duplicate" : "done"))
+                if let first = result.positions.first, let last = result.positions.last { fields["positions"] = .string(first == last ? "\(first)" : "\(first)-\(last)") }
+                outcome = result.duplicate ? "already done" : result.positions.isEmpty ? "done"
+                    : "done at #\(result.positions.first!)" + (result.positions.count > 1 ? "…#\(result.positions.last!)" : "")
+            case .failure(let error) where error.isRefusal:
+                (level, fields["outcome"]) = (.info, .string("refused"))
+                outcome = "refused: \(text(error.description))"
+            case .failure(let error):
+                (level, fields["outcome"]) = (.error, .string("failed"))
+                outcome = "failed: \(text(error.description))"
+            }
+            logger.log(level: level, "\(step ? "saga step" : text(trace.context.actor)) \(describe(trace.command)): \(outcome)", metadata: fields)
         }
+    }
+
+    /// The command's case name (`reserveSeats`).
+    static func name(of command: Command) -> String {
+        Mirror(reflecting: command).children.first?.label ?? String(describing: command)
     }
 
     /// The command's case and its values: ids as they are, text quoted.
@@ -28,15 +55,6 @@ enum CommandLog {
                 (child.label.flatMap { $0.hasPrefix(".") ? nil : "\($0): " } ?? "") + value(child.value)
             }
         return ([name] + values).joined(separator: " ")
-    }
-
-    static func describe(_ outcome: CommandOutcome) -> String {
-        switch outcome {
-        case .accepted(let positions, _, let duplicate):
-            duplicate ? "already done" : positions.isEmpty ? "done" : "done at #\(positions.first!)" + (positions.count > 1 ? "…#\(positions.last!)" : "")
-        case .refused(let reason): "refused: \(text(reason.description))"
-        case .failed(let problem): "failed: \(text(problem))"
-        }
     }
 
     private static func value(_ value: Any) -> String {

@@ -34,7 +34,7 @@ extension Marquee {
             }
             let logger = try startLogging(store: store)
             let runtime = Runtime(store: events, clock: clock.clock, speed: clock.speed, readOnly: store.readOnly, leavingHistory: true)
-            logBusNotices(runtime, logger)
+            logRuntime(runtime, logger)
             do { try runtime.start(startingSaga: false) } catch { throw failure("cannot start: \(error)") }
             logger.info("console attached to \(StoreLocation.shown(store.db)) as \(store.actor)\(store.readOnly ? " (read-only)" : ""), clock ×\(clock.speed)")
             try await runConsole(runtime: runtime, theme: theme, themeName: store.theme, operatorName: store.actor, readOnly: store.readOnly, logger: logger)
@@ -57,12 +57,8 @@ func loadTheme(_ nameOrPath: String) throws -> Theme {
 /// terminal goes away); the terminal is restored in every case.
 func runConsole(runtime: Runtime, theme: Theme, themeName: String, operatorName: String, readOnly: Bool, logger: Logger) async throws {
     let terminal = CursesTerminal(theme: theme)
-    // Every operator command goes to the log with how it ended: who did what, when, and the
-    // positions it wrote (the events hold the rest).
-    let client = EngineClient(runtime: runtime) { request, actor, outcome in
-        let line = "\(CommandLog.text(actor)) \(CommandLog.describe(request)): \(CommandLog.describe(outcome))"
-        if case .failed = outcome { logger.error("\(line)") } else { logger.info("\(line)") }
-    }
+    // Every command the process answers is in the log already (`logRuntime`), the operator's too.
+    let client = EngineClient(runtime: runtime)
     // `:theme NAME` loads from the same folder as --theme, and a bad file is refused with its reason.
     let themes = themesFolder().map { folder in
         Catalog<Theme>(names: ThemeLoader.available(in: folder)) { name in

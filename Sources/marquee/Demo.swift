@@ -47,7 +47,7 @@ extension Marquee {
             let logger = try startLogging(store: store)
             // One person at one terminal: a demo store lets the submitter approve too.
             let session = try await Session.open(store, speed: speed ?? (exists ? nil : 10), scenario: scenario, seed: seed, venue: venue, selfApproval: true)
-            logBusNotices(session.runtime, logger)
+            logRuntime(session.runtime, logger)
             logger.info("demo on \(StoreLocation.shown(store.db)): scenario \(session.scenario.name), seed \(seed), clock ×\(session.clock.speed)")
             session.buyers.runContinuously()
             try await runConsole(runtime: session.runtime, theme: theme, themeName: store.theme, operatorName: store.actor, readOnly: false, logger: logger)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import BoxOffice
 import Foundation
 import Logging
@@ -11,9 +12,15 @@ struct FileLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
-    init(label: String, file: FileLog) {
+    init(label: String, file: FileLog, level: Logger.Level) {
         self.label = label
         self.file = file
+        logLevel = level
+    }
+
+    static func value(_ text: String) -> String {
+        let plain = !text.isEmpty && !text.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.properties.generalCategory == .control }
+        return plain ? text : CommandLog.quoted(text)
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -23,7 +30,9 @@ struct FileLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let extra = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        // Values with spaces, quotes or control characters are quoted, so each line splits into
+        // its keys and values unambiguously.
+        let extra = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\(Self.value("\($0.value)"))" }.joined()
         file.write("\(ISO8601DateFormatter().string(from: Date())) \(event.level) [\(label)] \(event.message)\(extra)\n")
     }
 }
@@ -123,12 +132,15 @@ func startLogging(store: StoreOptions) throws -> Logger {
     } catch {
         throw failure(error)
     }
-    LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: file) }
+    let level = store.logLevel.level
+    LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: file, level: level) }
     return Logger(label: "marquee")
 }
 
-/// Logs what the runtime's bus reports (retries, failures, skips) as it happens.
-func logBusNotices(_ runtime: Runtime, _ logger: Logger) {
+/// Logs what the runtime does: each command it answers (`CommandLog`) and what its bus reports
+/// (retries, failures, skips) as it happens.
+func logRuntime(_ runtime: Runtime, _ logger: Logger) {
+    CommandLog.install(on: runtime.box, logger)
     let seen = Mutex(0)
     runtime.bus.onAdvance {
         let notices = runtime.bus.notices
@@ -138,4 +150,11 @@ func logBusNotices(_ runtime: Runtime, _ logger: Logger) {
         }
         for notice in fresh { logger.warning("\(notice.subscriber): \(notice.message)") }
     }
+}
+
+/// `--log-level`: swift-log's levels by name.
+enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
 }

@@ -31,7 +31,7 @@ extension Marquee {
         func run() async throws {
             let logger = try startLogging(store: store)
             let session = try await Session.open(store, speed: speed, scenario: scenario, seed: seed, venue: venue, selfApproval: allowSelfApproval, insist: allowSelfApproval)
-            logBusNotices(session.runtime, logger)
+            logRuntime(session.runtime, logger)
             let startHead = (try? session.runtime.store.headPosition()) ?? 0
             let started = Date()
             session.buyers.runContinuously()

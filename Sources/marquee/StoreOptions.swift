@@ -21,6 +21,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Log file for long-running commands. Default: beside the store (marquee-demo.log).", valueName: "path"))
     var log: String?
 
+    @Option(help: ArgumentHelp("How much the log file holds: trace, debug, info (each command and saga step), notice, warning, error or critical.", valueName: "level"))
+    var logLevel = LogLevel.info
+
     /// The longest operator name, as for customers.
     static let maximumOperatorLength = 80
 

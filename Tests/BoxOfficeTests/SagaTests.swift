@@ -97,6 +97,7 @@ struct SagaTests {
         #expect(s.seatState(show, "Stalls-A-1") == .sold)
         await s.run(for: 600)
         #expect(try s.types(r).count == 3)
+        #expect(s.runtime.saga?.outcomes.refused == 0, "no step ran before its time (an expiry derived from the request alone once did, per hold)")
     }
 
     @Test func givenAHold_whenPaymentFails_thenTheReservationIsCompensatedAndTheSeatsReleased() async throws {
@@ -138,6 +139,7 @@ struct SagaTests {
         await s.run(until: deadline.addingTimeInterval(121))
         #expect(try s.types(r).last == "ReservationExpired")
         #expect(try s.types(r).filter { $0 == "ReservationExpired" }.count == 1)
+        #expect(s.runtime.saga?.outcomes.refused == 0, "the first deadline's expiry was withdrawn, not run and refused")
     }
 
     @Test func cancellingAHeldReservationReleasesItsSeats() async throws {

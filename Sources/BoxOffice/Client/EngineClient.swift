@@ -6,12 +6,8 @@ import Ticketing
 /// The running engine as the console sees it: a `Runtime` behind `ConsoleClient`.
 public final class EngineClient: ConsoleClient {
     public let runtime: Runtime
-    /// Told of every request an operator sent and how it ended (the console's log).
-    private let onOutcome: (@Sendable (CommandRequest, String, CommandOutcome) -> Void)?
-
-    public init(runtime: Runtime, onOutcome: (@Sendable (CommandRequest, String, CommandOutcome) -> Void)? = nil) {
+    public init(runtime: Runtime) {
         self.runtime = runtime
-        self.onOutcome = onOutcome
     }
 
     public func now() -> Date { runtime.clock.now() }
@@ -30,12 +26,6 @@ public final class EngineClient: ConsoleClient {
     public func onChange(_ body: @escaping @Sendable () -> Void) { runtime.bus.onAdvance(body) }
 
     public func send(_ request: CommandRequest, as actor: String) async -> CommandOutcome {
-        let outcome = await outcome(of: request, as: actor)
-        onOutcome?(request, actor, outcome)
-        return outcome
-    }
-
-    private func outcome(of request: CommandRequest, as actor: String) async -> CommandOutcome {
         let box = runtime.box
         let context = CommandContext(actor: actor)
         do throws(BoxOfficeError) {

@@ -35,6 +35,11 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
     struct Queue {
         var timers = TimerQueue<SagaStep>()
         var scheduled: Set<String> = []
+        /// Each held reservation's queued expiry (its id names the deadline), and the expiries
+        /// no longer wanted — the hold was extended, paid or ended — which are dropped when
+        /// they fall due rather than run and refused.
+        var expiries: [String: String] = [:]
+        var withdrawn: Set<String> = []
     }
 
     public var name: String { ledger.name }
@@ -49,7 +54,10 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
             case .showCancelled(let e):
                 // That show's reservations and its marker, not every entry (nor every cancelled show's marker).
                 self?.derive(rows, keys: rows.rows.keys.filter { rows[$0]?.showId == e.showId.rawValue })
-            case .reservationRequested(let e): self?.derive(rows, e.reservationId.rawValue)
+            // A request is recorded with its hold, in one command; the hold brings the deadline.
+            // Deriving steps from the request alone scheduled an expiry at the request's own
+            // time: one refused `expireHold` per hold, found once the log held every step.
+            case .reservationRequested: break
             default: if let key = SagaLedger.reservation(of: event) { self?.derive(rows, key) }
             }
         }
@@ -97,17 +105,29 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         let keys = unsorted.sorted()
         let now = clock.now()
         var steps: [SagaStep] = []
+        // Per reservation derived here, the expiry it wants now (nil: none).
+        var expiries: [String: String?] = [:]
         for key in keys {
-            guard let entry = rows[key] else { continue }
+            guard let entry = rows[key] else {
+                expiries[key] = .some(nil)
+                continue
+            }
             if entry.isShowMarker {
                 steps += SagaStep.cancellations(for: entry, sold: soldReservations(of: ShowID(entry.showId)), now: now)
             } else {
-                steps += SagaStep.steps(for: entry, gateway: gateway, now: now)
+                let derived = SagaStep.steps(for: entry, gateway: gateway, now: now)
+                expiries[key] = .some(derived.first { if case .expireHold = $0.command { true } else { false } }?.commandId)
+                steps += derived
             }
         }
         var added = false
         queue.withLock { queue in
+            for (key, wanted) in expiries {
+                if let queued = queue.expiries[key], queued != wanted, queue.scheduled.remove(queued) != nil { queue.withdrawn.insert(queued) }
+                queue.expiries[key] = wanted
+            }
             for step in steps where queue.scheduled.insert(step.commandId).inserted {
+                queue.withdrawn.remove(step.commandId)
                 queue.timers.schedule(step, at: step.due)
                 added = true
             }
@@ -148,8 +168,13 @@ public final class ReservationSaga: EventSubscriber, @unchecked Sendable {
         rearmIfNeeded()
         let now = clock.now()
         return queue.withLock { queue in
-            let due = queue.timers.takeDue(now, limit: limit).map(\.action)
-            for step in due { queue.scheduled.remove(step.commandId) }
+            let due = queue.timers.takeDue(now, limit: limit).map(\.action).filter { queue.withdrawn.remove($0.commandId) == nil }
+            for step in due {
+                queue.scheduled.remove(step.commandId)
+                if case .expireHold(let reservation) = step.command, queue.expiries[reservation.rawValue] == step.commandId {
+                    queue.expiries[reservation.rawValue] = nil
+                }
+            }
             return due
         }
     }
