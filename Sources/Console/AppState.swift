@@ -33,8 +33,8 @@ public struct AppState: Sendable, Equatable {
         case cancelShow(show: ShowID, typed: TextInputState, error: String?)
         case filter(TextInputState)
         case details(title: String, lines: [String])
-        /// A draft's name and start; `field` is the one being typed in (0 name, 1 start).
-        case editShow(show: ShowID, name: TextInputState, starts: TextInputState, field: Int, error: String?)
+        /// A draft's name, start and prices; `field` is the one being typed in (0 name, 1 start, 2 prices).
+        case editShow(show: ShowID, name: TextInputState, starts: TextInputState, prices: TextInputState, field: Int, error: String?)
         /// Screen 4's search: a customer's name, a reservation id, a show or a seat.
         case searchOrders(TextInputState)
         /// Refunding a confirmed order cannot be undone, so the operator types `refund`.

@@ -50,9 +50,12 @@ extension Reducer {
         case .cancelShow: state.dialog = .cancelShow(show: id, typed: TextInputState("", limit: 64), error: nil)
         case .editShow:
             guard show.status == .draft else { return fail(&state, "only a draft can be edited: \(id) is \(show.status.rawValue)") }
+            // The prices as they stand, from the show's sales model (which follows every change).
+            let prices = (state.sales(id)?.tierPrices ?? [:]).sorted { $0.key < $1.key }.map { PriceText.written(tier: $0.key, minor: $0.value) }
             state.dialog = .editShow(
                 show: id, name: TextInputState(show.name, limit: 120),
-                starts: TextInputState(ShowStart.editable(show.startsAt, timeZone: state.timeZone), limit: 40), field: 0, error: nil
+                starts: TextInputState(ShowStart.editable(show.startsAt, timeZone: state.timeZone), limit: 40),
+                prices: TextInputState(prices.joined(separator: " "), limit: 200), field: 0, error: nil
             )
         default: break
         }

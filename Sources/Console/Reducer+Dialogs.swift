@@ -146,33 +146,41 @@ extension Reducer {
             }
             return []
 
-        case .editShow(let show, var name, var starts, var field, _):
+        case .editShow(let show, var name, var starts, var prices, var field, _):
+            func refuse(_ field: Int, _ error: String) -> [Effect] {
+                state.dialog = .editShow(show: show, name: name, starts: starts, prices: prices, field: field, error: error)
+                return []
+            }
             switch key {
-            case .tab, .down, .backTab, .up: field = 1 - field
+            case .tab, .down: field = (field + 1) % 3
+            case .backTab, .up: field = (field + 2) % 3
             case .enter:
                 let newName = name.text.trimmingCharacters(in: .whitespaces)
-                guard (1...120).contains(newName.count) else {
-                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 0, error: TicketingError.invalidShowName.description)
-                    return []
-                }
-                guard let startsAt = ShowStart.parse(starts.text, timeZone: state.timeZone) else {
-                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 1, error: "write the start as 2026-12-24 20:00")
-                    return []
-                }
-                guard startsAt > state.now else {
-                    state.dialog = .editShow(show: show, name: name, starts: starts, field: 1, error: "that time has passed: give a time to come")
-                    return []
+                guard (1...120).contains(newName.count) else { return refuse(0, TicketingError.invalidShowName.description) }
+                guard let startsAt = ShowStart.parse(starts.text, timeZone: state.timeZone) else { return refuse(1, "write the start as 2026-12-24 20:00") }
+                guard startsAt > state.now else { return refuse(1, "that time has passed: give a time to come") }
+                let byTier: [String: Int64]
+                switch PriceText.parseList(prices.text) {
+                case .success(let list):
+                    // Only the prices changed from those prefilled.
+                    let before = state.sales(show)?.tierPrices ?? [:]
+                    byTier = Dictionary(list.filter { before[$0.tier] != $0.minor }.map { ($0.tier, $0.minor) }) { _, last in last }
+                case .failure(let error): return refuse(2, error.description)
                 }
                 state.dialog = nil
                 // A field left as it was prefilled is no change (the start is shown to the
                 // minute, so parsing it back would move it by the seconds it had).
                 let current = state.orderedShows.first { $0.id == show }
                 let unchangedStart = current.map { starts.text == ShowStart.editable($0.startsAt, timeZone: state.timeZone) } ?? false
-                return [.command(.editShow(show, name: newName, startsAt: unchangedStart ? nil : startsAt), done: "edited \(show)")]
+                return [.command(.editShow(show, name: newName, startsAt: unchangedStart ? nil : startsAt, prices: byTier), done: "edited \(show)")]
             default:
-                if field == 0 { name.handle(key) } else { starts.handle(key) }
+                switch field {
+                case 0: name.handle(key)
+                case 1: starts.handle(key)
+                default: prices.handle(key)
+                }
             }
-            state.dialog = .editShow(show: show, name: name, starts: starts, field: field, error: nil)
+            state.dialog = .editShow(show: show, name: name, starts: starts, prices: prices, field: field, error: nil)
             return []
         }
     }

@@ -69,14 +69,21 @@ extension Command {
         case .rejectShow(_, let reason):
             guard show.status == .submitted else { throw refuse("reject") }
             event = .showRejected(ShowRejected(showId: id, reason: try Self.validatedReason(reason), by: actor, at: now))
-        case .editShow(_, let name, let startsAt):
+        case .editShow(_, let name, let startsAt, let prices):
             guard show.status == .draft else { throw refuse("edit") }
             let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let trimmed { guard (1...120).contains(trimmed.count) else { throw .invalidShowName } }
             let newName = trimmed == show.name ? nil : trimmed
             let newStart = startsAt == show.startsAt ? nil : startsAt
-            guard newName != nil || newStart != nil else { throw .nothingToEdit(id) }
-            event = .showEdited(ShowEdited(showId: id, name: newName, startsAt: newStart, by: actor, at: now))
+            var decided: [Decided] = []
+            if newName != nil || newStart != nil {
+                decided.append(Decided(.show(id), .showEdited(ShowEdited(showId: id, name: newName, startsAt: newStart, by: actor, at: now))))
+            }
+            if let changed = try Self.changedPrices(prices, state) {
+                decided.append(Decided(.inventory(id), .tierPricesChanged(TierPricesChanged(showId: id, prices: changed, by: actor, at: now))))
+            }
+            guard !decided.isEmpty else { throw .nothingToEdit(id) }
+            return decided
         case .reopenShow:
             guard case .rejected = show.status else { throw refuse("reopen") }
             event = .showReopened(ShowReopened(showId: id, by: actor, at: now))
@@ -91,6 +98,25 @@ extension Command {
             return []
         }
         return [Decided(.show(id), event)]
+    }
+
+    /// The tiers whose price the operator changed, in tier order (nil: none); refused naming
+    /// the tiers there are, or the price that cannot be.
+    static func changedPrices(_ prices: [String: Int64], _ state: Aggregates) throws(TicketingError) -> [TierPricesChanged.Price]? {
+        guard !prices.isEmpty else { return nil }
+        guard let inventory = state.inventory else { throw .showNotFound(state.show?.id ?? ShowID("?")) }
+        let venue = inventory.layout.venue
+        var changed: [TierPricesChanged.Price] = []
+        for (tier, minor) in prices.sorted(by: { $0.key < $1.key }) {
+            guard let current = venue.tiers.first(where: { $0.id == tier }) else {
+                throw .invalidVenue(venue: venue.id, problem: "there is no price tier \"\(tier)\"; its tiers are \(venue.tiers.map(\.id).joined(separator: ", "))")
+            }
+            if current.priceMinor != minor { changed.append(TierPricesChanged.Price(tier: tier, priceMinor: minor)) }
+        }
+        guard !changed.isEmpty else { return nil }
+        // The new prices obey the venue's rules (not negative, not past the largest price).
+        try TierPricesChanged(showId: inventory.showId, prices: changed, by: "", at: Date(timeIntervalSince1970: 0)).applied(to: venue).validate()
+        return changed
     }
 
     static func validatedReason(_ reason: String) throws(TicketingError) -> String {

@@ -8,8 +8,9 @@ public enum Command: Sendable, Hashable {
     case approveShow(ShowID)
     case rejectShow(ShowID, reason: String)
     case reopenShow(ShowID)
-    /// Changes a draft's name or start (nil: unchanged).
-    case editShow(ShowID, name: String?, startsAt: Date?)
+    /// Changes a draft's name, start (nil: unchanged) or tier prices (by tier id, in minor
+    /// units; the tiers not named keep theirs).
+    case editShow(ShowID, name: String?, startsAt: Date?, prices: [String: Int64] = [:])
     case closeSales(ShowID)
     case cancelShow(ShowID, reason: String?)
     case blockSeats(ShowID, seats: [SeatID])
@@ -40,7 +41,9 @@ public enum Command: Sendable, Hashable {
         switch self {
         case .createShow(let show, _, _, _):
             return [.show(show), .inventory(show)]
-        case .submitShow(let show), .approveShow(let show), .rejectShow(let show, _), .reopenShow(let show), .editShow(let show, _, _),
+        case .editShow(let show, _, _, let prices):
+            return prices.isEmpty ? [.show(show)] : [.show(show), .inventory(show)]
+        case .submitShow(let show), .approveShow(let show), .rejectShow(let show, _), .reopenShow(let show),
              .closeSales(let show), .cancelShow(let show, _):
             return [.show(show)]
         case .blockSeats(let show, _), .unblockSeats(let show, _):
@@ -64,7 +67,7 @@ public enum Command: Sendable, Hashable {
     public var showID: ShowID? {
         switch self {
         case .createShow(let show, _, _, _), .submitShow(let show), .approveShow(let show), .rejectShow(let show, _),
-             .reopenShow(let show), .editShow(let show, _, _), .closeSales(let show), .cancelShow(let show, _), .blockSeats(let show, _),
+             .reopenShow(let show), .editShow(let show, _, _, _), .closeSales(let show), .cancelShow(let show, _), .blockSeats(let show, _),
              .unblockSeats(let show, _), .reserveSeats(let show, _, _, _, _),
              .reserveBestAvailable(let show, _, _, _, _, _):
             show

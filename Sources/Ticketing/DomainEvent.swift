@@ -22,6 +22,7 @@ public enum DomainEvent: Sendable, Hashable {
     case salesClosed(SalesClosed)
     case showCancelled(ShowCancelled)
     case inventoryInitialized(InventoryInitialized)
+    case tierPricesChanged(TierPricesChanged)
     case seatsHeld(SeatsHeld)
     case seatsReleased(SeatsReleased)
     case seatsSold(SeatsSold)
@@ -52,6 +53,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .salesClosed(let e): e
         case .showCancelled(let e): e
         case .inventoryInitialized(let e): e
+        case .tierPricesChanged(let e): e
         case .seatsHeld(let e): e
         case .seatsReleased(let e): e
         case .seatsSold(let e): e
@@ -85,7 +87,7 @@ public enum DomainEvent: Sendable, Hashable {
     /// Every payload type, for codecs and for tests that check each type round-trips.
     public static let payloadTypes: [any DomainEventPayload.Type] = [
         ShowCreated.self, ShowSubmitted.self, ShowApproved.self, ShowRejected.self, ShowReopened.self, ShowEdited.self,
-        SalesClosed.self, ShowCancelled.self, InventoryInitialized.self, SeatsHeld.self, SeatsReleased.self,
+        SalesClosed.self, ShowCancelled.self, InventoryInitialized.self, TierPricesChanged.self, SeatsHeld.self, SeatsReleased.self,
         SeatsSold.self, SeatsBlocked.self, SeatsUnblocked.self, ReservationRequested.self,
         ReservationHeld.self, HoldExtended.self, ReservationConfirmed.self, ReservationCancelled.self,
         ReservationExpired.self, ReservationCompensated.self, ReservationRefunded.self,
@@ -104,6 +106,7 @@ public enum DomainEvent: Sendable, Hashable {
         case let e as SalesClosed: self = .salesClosed(e)
         case let e as ShowCancelled: self = .showCancelled(e)
         case let e as InventoryInitialized: self = .inventoryInitialized(e)
+        case let e as TierPricesChanged: self = .tierPricesChanged(e)
         case let e as SeatsHeld: self = .seatsHeld(e)
         case let e as SeatsReleased: self = .seatsReleased(e)
         case let e as SeatsSold: self = .seatsSold(e)

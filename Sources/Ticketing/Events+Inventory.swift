@@ -1,5 +1,41 @@
 import Foundation
 
+/// A draft's prices changed: the tiers whose price changed and their new prices, in tier order.
+public struct TierPricesChanged: DomainEventPayload {
+    public static let typeName = "TierPricesChanged"
+
+    public struct Price: Codable, Hashable, Sendable {
+        public var tier: String
+        public var priceMinor: Int64
+
+        public init(tier: String, priceMinor: Int64) {
+            self.tier = tier
+            self.priceMinor = priceMinor
+        }
+    }
+
+    public var showId: ShowID
+    public var prices: [Price]
+    public var by: String
+    public var at: Date
+
+    public init(showId: ShowID, prices: [Price], by: String, at: Date) {
+        self.showId = showId
+        self.prices = prices
+        self.by = by
+        self.at = at
+    }
+
+    /// The venue with these prices.
+    public func applied(to venue: Venue) -> Venue {
+        var venue = venue
+        for price in prices {
+            if let index = venue.tiers.firstIndex(where: { $0.id == price.tier }) { venue.tiers[index].priceMinor = price.priceMinor }
+        }
+        return venue
+    }
+}
+
 /// A show's seat inventory was laid out from its venue; every seat starts available.
 public struct InventoryInitialized: DomainEventPayload {
     public static let typeName = "InventoryInitialized"

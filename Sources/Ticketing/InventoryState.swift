@@ -42,6 +42,12 @@ public struct InventoryState: Hashable, Sendable {
             return InventoryState(showId: e.showId, layout: VenueLayout(e.venue))
         }
         guard var state else { return nil }
+        if case .tierPricesChanged(let e) = event {
+            // Nothing is held or sold while a show is a draft; the seats keep their states anyway.
+            var repriced = InventoryState(showId: state.showId, layout: VenueLayout(e.applied(to: state.layout.venue)))
+            repriced.seats = state.seats
+            return repriced
+        }
         let layout = state.layout
         state.seats.apply(event) { layout.index(of: $0) }
         return state

@@ -51,10 +51,13 @@ public struct PriceText: Sendable, Hashable {
 
     /// A venue's own prices, written as the form and `--price` read them.
     public static func written(_ venue: Venue) -> String {
-        venue.tiers.map { tier in
-            let whole = tier.priceMinor / 100, cents = tier.priceMinor % 100
-            return "\(tier.id)=\(whole)" + (cents == 0 ? "" : "." + (cents < 10 ? "0\(cents)" : "\(cents)"))
-        }.joined(separator: " ")
+        venue.tiers.map { written(tier: $0.id, minor: $0.priceMinor) }.joined(separator: " ")
+    }
+
+    /// `stalls=45.50` (`stalls=45` for a whole amount).
+    public static func written(tier: String, minor: Int64) -> String {
+        let whole = minor / 100, cents = minor % 100
+        return "\(tier)=\(whole)" + (cents == 0 ? "" : "." + (cents < 10 ? "0\(cents)" : "\(cents)"))
     }
 }
 

@@ -195,3 +195,34 @@ struct CommandHandlingTests {
         }
     }
 }
+
+@Suite("Prices of a draft")
+struct DraftPriceTests {
+    @Test func aDraftsRepricedTierIsWhatItsSeatsThenCostAndOnlyChangedTiersAreRecorded() async throws {
+        let h = try Harness()
+        let show = ShowID("priced-sat")
+        _ = try await h.box.execute(.createShow(show, name: "Priced", venue: Harness.venue, startsAt: h.clock.now().addingTimeInterval(86_400)), Harness.ana)
+        let result = try await h.box.execute(.editShow(show, name: nil, startsAt: nil, prices: ["std": 3_125]), Harness.ana)
+        #expect(result.events == [.tierPricesChanged(TierPricesChanged(
+            showId: show, prices: [.init(tier: "std", priceMinor: 3_125)], by: "ana", at: h.clock.now()
+        ))])
+        await #expect(throws: BoxOfficeError.refused(.nothingToEdit(show))) {
+            _ = try await h.box.execute(.editShow(show, name: nil, startsAt: nil, prices: ["std": 3_125]), Harness.ana)
+        }
+        await #expect(throws: BoxOfficeError.self) {
+            _ = try await h.box.execute(.editShow(show, name: nil, startsAt: nil, prices: ["std": -5]), Harness.ana)
+        }
+        _ = try await h.box.execute(.submitShow(show), Harness.ana)
+        await #expect(throws: BoxOfficeError.self) {
+            _ = try await h.box.execute(.editShow(show, name: nil, startsAt: nil, prices: ["std": 10]), Harness.ana)
+        }
+        _ = try await h.box.execute(.approveShow(show), Harness.bo)
+        let held = try await h.box.reserveSeats(show, seats: [SeatID("Stalls-A-1"), SeatID("Stalls-A-2")], customer: "Ann", Harness.ana)
+        for case .reservationRequested(let requested) in held.events { #expect(requested.amountMinor == 6_250, "two seats at the new price") }
+        // The same from a fresh box office, which folds the inventory from the store.
+        let fresh = try h.sibling()
+        let again = try await fresh.reserveSeats(show, seats: [SeatID("Stalls-B-1")], customer: "Bo", Harness.ana)
+        for case .reservationRequested(let requested) in again.events { #expect(requested.amountMinor == 3_125) }
+        fresh.close()
+    }
+}

@@ -6,7 +6,7 @@ import Ticketing
 
 @Suite("Every event type through the store")
 struct EveryEventTypeTests {
-    /// Runs commands that append every one of the 26 event types (deterministic: seeded ids,
+    /// Runs commands that append every one of the 27 event types (deterministic: seeded ids,
     /// a manual clock); returns the events the commands reported.
     static func recordEveryType(_ h: Harness) async throws -> [DomainEvent] {
         let box = h.box
@@ -61,6 +61,7 @@ struct EveryEventTypeTests {
         try await run(.cancelShow(show, reason: nil))
         // Last, so the ids drawn above (and the golden files that hold them) stay as they were.
         try await run(.editShow(other, name: "Sunday Matinee", startsAt: h.clock.now().addingTimeInterval(3_600)))
+        try await run(.editShow(other, name: nil, startsAt: nil, prices: ["std": 2_750]))
         return appended
     }
 
@@ -71,7 +72,7 @@ struct EveryEventTypeTests {
         let types = Set(log.map(\.0.type))
         let expected = Set(DomainEvent.payloadTypes.map { DomainEvent.typeName(of: $0) })
         #expect(types == expected)
-        #expect(expected.count == 26)
+        #expect(expected.count == 27)
         #expect(expected.contains("ReservationCompensated") && expected.contains("PaymentRefunded") && expected.contains("SeatsUnblocked"))
         // What the commands returned is exactly what the store gives back.
         #expect(Array(log.map(\.1).suffix(appended.count)) == appended)

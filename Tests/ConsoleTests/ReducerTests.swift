@@ -220,12 +220,12 @@ struct ReducerTests {
         let draft = try #require(state.targetShow)
         #expect(draft.status == .draft)
         press(&state, .character("E"))
-        guard case .editShow(let show, let name, let starts, 0, nil)? = state.dialog else { Issue.record("\(String(describing: state.dialog))"); return }
+        guard case .editShow(let show, let name, let starts, _, 0, nil)? = state.dialog else { Issue.record("\(String(describing: state.dialog))"); return }
         #expect(show == draft.id && name.text == draft.name && ShowStart.parse(starts.text, timeZone: state.timeZone) != nil)
         // An empty name is refused in place, on the name field.
         for _ in 0..<draft.name.count { press(&state, .backspace) }
         press(&state, .enter)
-        guard case .editShow(_, _, _, 0, let error?)? = state.dialog else { Issue.record("no error for an empty name"); return }
+        guard case .editShow(_, _, _, _, 0, let error?)? = state.dialog else { Issue.record("no error for an empty name"); return }
         #expect(error.contains("name"))
         press(&state, .paste("Open Mic Late"))
         // A start that is not a time, then one that has passed, are refused on the start field.
@@ -233,18 +233,18 @@ struct ReducerTests {
         for _ in 0..<40 { press(&state, .backspace) }
         press(&state, .paste("soon"))
         press(&state, .enter)
-        guard case .editShow(_, _, _, 1, let notATime?)? = state.dialog else { Issue.record("no error for a bad start"); return }
+        guard case .editShow(_, _, _, _, 1, let notATime?)? = state.dialog else { Issue.record("no error for a bad start"); return }
         #expect(notATime.contains("2026-12-24 20:00"))
         for _ in 0..<4 { press(&state, .backspace) }
         press(&state, .paste("2001-01-01 10:00"))
         press(&state, .enter)
-        guard case .editShow(_, _, _, 1, let passed?)? = state.dialog else { Issue.record("no error for a past start"); return }
+        guard case .editShow(_, _, _, _, 1, let passed?)? = state.dialog else { Issue.record("no error for a past start"); return }
         #expect(passed.contains("passed"))
         for _ in 0..<16 { press(&state, .backspace) }
         let later = state.now.addingTimeInterval(30 * 86_400)
         press(&state, .paste(ShowStart.editable(later, timeZone: state.timeZone)))
         let effects = Reducer.reduce(into: &state, .key(.enter))
-        guard case .command(.editShow(draft.id, name: "Open Mic Late", startsAt: let startsAt?), done: "edited \(draft.id)")? = effects.first else {
+        guard case .command(.editShow(draft.id, name: "Open Mic Late", startsAt: let startsAt?, prices: [:]), done: "edited \(draft.id)")? = effects.first else {
             Issue.record("\(effects)")
             return
         }
@@ -253,6 +253,15 @@ struct ReducerTests {
         press(&state, .character("E"))
         press(&state, .paste("!"))
         #expect(Reducer.reduce(into: &state, .key(.enter)) == [.command(.editShow(draft.id, name: draft.name + "!", startsAt: nil), done: "edited \(draft.id)")])
+        // A price changed in the third field is sent, the others are not.
+        press(&state, .character("E"), .tab, .tab, .end, .paste(" standard=1.5"))
+        let repriced = Reducer.reduce(into: &state, .key(.enter))
+        #expect(repriced == [.command(.editShow(draft.id, name: draft.name, startsAt: nil, prices: ["standard": 150]), done: "edited \(draft.id)")], "\(repriced)")
+        press(&state, .character("E"), .tab, .tab, .end, .paste(" vip"))
+        press(&state, .enter)
+        guard case .editShow(_, _, _, _, 2, let badPrice?)? = state.dialog else { Issue.record("no error for a bad price"); return }
+        #expect(badPrice.contains("TIER=AMOUNT"))
+        state.dialog = nil
         // Past draft: said so, no dialog.
         press(&state, .character("s"))
         state.shows.selected = 0

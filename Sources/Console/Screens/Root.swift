@@ -70,11 +70,12 @@ struct DialogView: Widget {
             modal = Dialog(title: "Cancel show \(show)", message: ["Every sale is refunded and every hold released.", "Type the show's id to confirm:"], input: typed, error: error, choices: confirm)
         case .filter(let text):
             modal = Dialog(title: "Filter the feed", message: ["Show only events whose type or stream contains:"], input: text, choices: [("Enter", "apply (empty: all)"), ("Esc", "cancel")])
-        case .editShow(let show, let name, let starts, let field, let error):
-            let labels = ["Name", "Starts (2026-12-24 20:00)"]
+        case .editShow(let show, let name, let starts, let prices, let field, let error):
+            let labels = ["Name", "Starts (2026-12-24 20:00)", "Prices (TIER=AMOUNT …)"]
             modal = Dialog(title: "Edit draft \(show)", message: [
-                "\(labels[0]): \(sanitize(name.text))", "\(labels[1]): \(sanitize(starts.text))", "Editing: \(labels[field]) (Tab: next field)",
-            ], input: field == 0 ? name : starts, error: error, choices: confirm)
+                "\(labels[0]): \(sanitize(name.text))", "\(labels[1]): \(sanitize(starts.text))", "\(labels[2]): \(sanitize(prices.text))",
+                "Editing: \(labels[field]) (Tab: next field)",
+            ], input: [name, starts, prices][field], error: error, choices: confirm, width: min(area.width - 4, 90))
         case .searchOrders(let text):
             modal = Dialog(title: "Search orders", message: ["Customer name, reservation id, show or seat (any part):"], input: text, choices: [("Enter", "search (empty: all)"), ("Esc", "cancel")])
         case .refund(_, let summary, let typed, let error):

@@ -20,7 +20,7 @@ extension EventFeed: Projection {
 
     static func kind(of event: DomainEvent) -> Kind {
         switch event {
-        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .showEdited, .salesClosed, .showCancelled, .inventoryInitialized: .show
+        case .showCreated, .showSubmitted, .showApproved, .showRejected, .showReopened, .showEdited, .salesClosed, .showCancelled, .inventoryInitialized, .tierPricesChanged: .show
         case .seatsHeld, .reservationRequested, .reservationHeld, .holdExtended: .hold
         case .seatsSold, .reservationConfirmed: .sale
         case .seatsReleased, .reservationCancelled, .reservationExpired, .reservationCompensated, .reservationRefunded: .release
@@ -46,6 +46,8 @@ extension EventFeed: Projection {
         case .salesClosed(let e): "\(e.showId) sales closed"
         case .showCancelled(let e): "\(e.showId) cancelled" + (e.reason.map { ": \($0)" } ?? "")
         case .inventoryInitialized(let e): "\(e.capacity) seats laid out from \(e.venue.name)"
+        case .tierPricesChanged(let e):
+            "\(e.showId) prices now " + e.prices.map { PriceText.written(tier: $0.tier, minor: $0.priceMinor) }.joined(separator: " ")
         case .seatsHeld(let e): "\(seats(e.seats)) held for \(e.reservationId)"
         case .seatsReleased(let e): "\(seats(e.seats)) released (\(e.reason.rawValue))"
         case .seatsSold(let e): "\(seats(e.seats)) sold to \(e.reservationId)"

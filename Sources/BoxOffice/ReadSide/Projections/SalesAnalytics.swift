@@ -18,6 +18,8 @@ extension SalesAnalytics: Projection {
             }
             for tier in e.venue.tiers { sales.tierPrices[tier.id] = tier.priceMinor }
             rows[e.showId.rawValue] = sales
+        case .tierPricesChanged(let e):
+            change(e.showId, &rows) { sales in for price in e.prices { sales.tierPrices[price.tier] = price.priceMinor } }
         case .reservationRequested(let e):
             change(e.showId, &rows) { $0.requested += 1 }
         case .reservationConfirmed(let e):
