@@ -149,12 +149,15 @@ public struct AppState: Sendable, Equatable {
         return screen == .shows || show.map(isHistory) == true
     }
 
-    /// Screen 4 is on view and its rows are missing or behind the log (asked at most once a second).
+    /// Screen 4 is on view and its rows are missing or behind the log: asked again at most once
+    /// a second, and no sooner than ten times the last search took (a store of a million events
+    /// takes about 1.4 s to search, which must not keep a core busy while the screen is open).
     var needsOrders: Bool {
         guard screen == .orders, !loadingOrders else { return false }
         guard let search = orderSearch else { return true }
         guard search.position < head else { return false }
-        return ordersAskedAt.map { now.timeIntervalSince($0) >= max(speed, 1) || now < $0 } ?? true
+        let wait = max(1, 10 * search.seconds) * max(speed, 1)
+        return ordersAskedAt.map { now.timeIntervalSince($0) >= wait || now < $0 } ?? true
     }
 
     public var highlightedOrder: Orders.Order? {

@@ -657,6 +657,11 @@ struct OrdersScreenReducerTests {
         #expect(Reducer.reduce(into: &state, .modelsUpdated(state.models, head: state.head + 3, lag: 0, failures: [])).isEmpty,
                 "at most once a second (×4: four store seconds)")
         #expect(Reducer.reduce(into: &state, .tick(asked.addingTimeInterval(4))) == [.loadOrders(OrderQuery())], "behind the head: read again")
+        // A slow search (1.4 s on a million events) is asked again only ten times that later.
+        _ = Reducer.reduce(into: &state, .ordersLoaded(OrderQuery(), .success(OrderSearch(position: state.head - 1, seconds: 1.4))))
+        let slow = try #require(state.ordersAskedAt)
+        #expect(Reducer.reduce(into: &state, .tick(slow.addingTimeInterval(4 * 13))).isEmpty, "13 s of 14")
+        #expect(Reducer.reduce(into: &state, .tick(slow.addingTimeInterval(4 * 14))) == [.loadOrders(OrderQuery())])
     }
 
     @Test func slashSearchesAndAnOlderAnswerIsDropped() async throws {

@@ -63,8 +63,11 @@ public final class ReadSide: Sendable {
 
     /// Orders matching a query, newest first, as of the log's head.
     public static func orders(_ query: OrderQuery, in storage: any ReadModelStore) throws -> OrderSearch {
+        let started = DispatchTime.now().uptimeNanoseconds
         let (rows, position) = try current(Orders(), in: storage)
-        return OrderSearch.select(rows.rows.values, query, position: position)
+        var search = OrderSearch.select(rows.rows.values, query, position: position)
+        search.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return search
     }
 
     /// One customer's history and orders, as of the log's head; nil when the name has no order.

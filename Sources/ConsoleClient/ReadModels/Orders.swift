@@ -111,9 +111,11 @@ public struct OrderSearch: Sendable, Equatable {
     public var matched: Int
     /// The position the rows reflect.
     public var position: Int64
+    /// How long the search took (wall seconds): a screen asks again no sooner than ten times that.
+    public var seconds: Double = 0
 
-    public init(orders: [Orders.Order] = [], matched: Int = 0, position: Int64 = 0) {
-        (self.orders, self.matched, self.position) = (orders, matched, position)
+    public init(orders: [Orders.Order] = [], matched: Int = 0, position: Int64 = 0, seconds: Double = 0) {
+        (self.orders, self.matched, self.position, self.seconds) = (orders, matched, position, seconds)
     }
 
     /// Every matching order newest first (held latest first, then by id), at most `query.limit`.
