@@ -10,7 +10,7 @@ struct Marquee: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CreateShow.self, EditShow.self, Submit.self, Approve.self, Reject.self, Reopen.self, CloseSales.self, CancelShow.self,
-            Reserve.self, Extend.self, Cancel.self, Block.self, Unblock.self, Events.self, Monitor.self, Replay.self, Simulate.self, Failures.self, Themes.self, ConsoleCommand.self, Demo.self, Shows.self, HoldsList.self, OrdersList.self, CustomerCommand.self, Pay.self, BenchCommand.self, Torture.self, Copy.self,
+            Reserve.self, Extend.self, Cancel.self, Block.self, Unblock.self, Events.self, Monitor.self, Replay.self, Simulate.self, Failures.self, Themes.self, ConsoleCommand.self, Demo.self, Shows.self, HoldsList.self, OrdersList.self, CustomerCommand.self, Sagas.self, Pay.self, BenchCommand.self, Torture.self, Copy.self,
         ]
     )
 

@@ -80,6 +80,26 @@ struct ReadSideCommandTests {
         #expect(bad.status == 2 && bad.stderr.contains("--limit takes 1 to 1000000"))
     }
 
+    @Test func sagasListsWhatIsInFlightAndFlagsAPaymentWithNoOutcome() async throws {
+        let (path, store) = try await store()
+        // A payment asked for two minutes ago, and no process running the saga to settle it.
+        let clock = ManualClock(Date().addingTimeInterval(-120))
+        let box = BoxOffice(store: store, clock: clock)
+        let held = try await box.reserveSeats(ShowID("duo-fri"), seats: [SeatID("Stalls-A-3")], customer: "Di", CommandContext(actor: "ana"))
+        let reservation = try #require(held.reservationID)
+        _ = try await box.execute(.requestPayment(reservation, method: .card), CommandContext(actor: "ana"))
+        box.close()
+        let out = try BinaryRunner.run(["sagas", "--db", path, "--stuck", "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lanes = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]])
+        #expect(lanes.count == 1)
+        #expect(Set(lanes[0].keys) == ["reservationId", "showId", "amountMinor", "currency", "step", "since", "secondsInStep", "expectedSeconds", "stuck", "why", "expiresAt", "correlationId"])
+        #expect(lanes[0]["reservationId"] as? String == reservation.rawValue && lanes[0]["stuck"] as? Bool == true)
+        #expect((lanes[0]["why"] as? String)?.contains("no outcome") == true && (lanes[0]["secondsInStep"] as? Int ?? 0) >= 119)
+        let all = try BinaryRunner.run(["sagas", "--db", path])
+        #expect(all.stdout.contains("STUCK: payment requested") && all.stdout.contains("held, awaiting payment"), "\(all.stdout)")
+    }
+
     @Test func monitorShowsLagZeroAfterADrainAndPrintsTheContractJSON() async throws {
         let (path, _) = try await store()
         let out = try BinaryRunner.run(["monitor", "--db", path, "--json"])
