@@ -6,7 +6,7 @@ import TerminalUI
 /// Everything the console shows, in one value: the read models it was last handed, where the
 /// operator is looking, and what they are typing. Only `reduce` changes it.
 public struct AppState: Sendable, Equatable {
-    public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, orders, help }
+    public enum Screen: String, Sendable, CaseIterable { case dashboard, shows, failures, orders, sagas, help }
     public enum Focus: String, Sendable, CaseIterable { case seats, holds, feed }
 
     /// Where the seat cursor is: section, row within the section, seat index within the row.
@@ -89,6 +89,12 @@ public struct AppState: Sendable, Equatable {
     public var orderSearch: OrderSearch?
     public var orderList = ListState()
     public var loadingOrders = false
+    /// Screen 5: the sagas in flight as last read, the highlighted lane, and when they were asked for.
+    public var sagaBoard: SagaBoard?
+    public var sagaList = ListState()
+    public var loadingSagas = false
+    public var sagasAskedAt: Date?
+
     /// When the orders were last asked for, on the store's clock: a busy store is asked again
     /// at most once a (real) second while the screen is on view.
     public var ordersAskedAt: Date?
@@ -158,6 +164,23 @@ public struct AppState: Sendable, Equatable {
         guard search.position < head else { return false }
         let wait = max(1, 10 * search.seconds) * max(speed, 1)
         return ordersAskedAt.map { now.timeIntervalSince($0) >= wait || now < $0 } ?? true
+    }
+
+    /// Screen 5 is on view and its lanes are missing or behind the log (as for screen 4).
+    var needsSagas: Bool {
+        guard screen == .sagas, !loadingSagas else { return false }
+        guard let board = sagaBoard else { return true }
+        // Lanes age with the clock (a payment becomes stuck with no new event): read again every
+        // few seconds even when the log stands still.
+        let wait = max(1, 10 * board.seconds) * max(speed, 1)
+        let asked = sagasAskedAt.map { now.timeIntervalSince($0) } ?? .infinity
+        return asked >= (board.position < head ? wait : max(wait, 5 * max(speed, 1))) || asked < 0
+    }
+
+    public var highlightedLane: SagaLane? {
+        guard let lanes = sagaBoard?.lanes, !lanes.isEmpty else { return nil }
+        let index = sagaList.selected ?? 0
+        return lanes.indices.contains(index) ? lanes[index] : nil
     }
 
     public var highlightedOrder: Orders.Order? {

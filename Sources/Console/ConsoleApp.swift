@@ -154,6 +154,8 @@ public final class ConsoleApp: @unchecked Sendable {
             answer { .ordersLoaded(query, await client.orders(query)) }
         case .loadCustomer(let name):
             answer { .customerLoaded(name, await client.customer(name)) }
+        case .loadSagas:
+            answer { .sagasLoaded(await client.sagas()) }
         case .loadVenue(let name):
             guard let venues else {
                 continuation.yield(.venueLoaded(name, .failure(ClientError("no venues to choose from here; use marquee create-show"))))

@@ -23,6 +23,8 @@ public enum Effect: Hashable, Sendable {
     case loadOrders(OrderQuery)
     /// Read one customer's history and orders, for the details dialog.
     case loadCustomer(String)
+    /// Read the sagas in flight (screen 5).
+    case loadSagas
     /// Load a venue by name or path, for the new-show form.
     case loadVenue(String)
     /// Draw with another theme from `Themes/` (`:theme NAME`).
@@ -49,6 +51,7 @@ public enum Action: Sendable, Equatable {
     case ordersLoaded(OrderQuery, Result<OrderSearch, ClientError>)
     case customerLoaded(String, Result<CustomerRecord?, ClientError>)
     case venueLoaded(String, Result<Venue, ClientError>)
+    case sagasLoaded(Result<SagaBoard, ClientError>)
     /// A theme was loaded and put to use, or could not be (the error says why).
     case themeApplied(String, error: String?)
 }

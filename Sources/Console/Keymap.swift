@@ -2,7 +2,7 @@ import TerminalUI
 
 /// What a key binding does; the reducer carries it out.
 public enum KeyCommand: String, Sendable, CaseIterable {
-    case dashboard, showsScreen, failuresScreen, ordersScreen, help, quit, nextPanel, previousPanel
+    case dashboard, showsScreen, failuresScreen, ordersScreen, sagasScreen, help, quit, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, select, previousShow, nextShow
     case reserve, best, pay, cancel, extend, block, unblock
     case submit, approve, reject, reopen, closeSales, cancelShow, editShow
@@ -45,6 +45,7 @@ public enum Keymap {
         KeyBinding([.character("2")], .showsScreen, "shows and the approval queue"),
         KeyBinding([.character("3")], .failuresScreen, "subscriber failures"),
         KeyBinding([.character("4")], .ordersScreen, "orders and customers"),
+        KeyBinding([.character("5")], .sagasScreen, "sagas: every reservation in flight at its step, stuck ones first"),
         KeyBinding([.character("?"), .function(1)], .help, "this help", hint: "help"),
         KeyBinding([.character(":")], .palette, "command palette: show, shows, orders, reserve, go, theme, help (Tab completes, ↑ recalls)", hint: "palette"),
         KeyBinding([.character("q")], .quit, "quit", hint: "quit"),
@@ -74,7 +75,7 @@ public enum Keymap {
         KeyBinding([.character("o")], .reopen, "reopen a rejected show as a draft", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("z")], .closeSales, "close sales for the show", writes: true, screens: showsAndDashboard),
         KeyBinding([.character("X")], .cancelShow, "cancel the show (type its id to confirm)", writes: true, screens: showsAndDashboard),
-        KeyBinding([.enter], .details, "details: the seat's history, the event's payload, the show, the customer", screens: [.dashboard, .shows, .orders]),
+        KeyBinding([.enter], .details, "details: the seat's history, the event's payload, the show, the customer, the saga's chain", screens: [.dashboard, .shows, .orders, .sagas]),
         KeyBinding([.character("f")], .follow, "feed: pause or follow the newest events", screens: dashboard),
         KeyBinding([.character("/")], .filter, "feed: filter by type or stream", screens: dashboard),
         KeyBinding([.character("/")], .searchOrders, "orders: search by customer, reservation id, show or seat", screens: [.orders], hint: "search"),

@@ -68,6 +68,9 @@ extension Reducer {
             guard let show = state.targetShow else { return [] }
             openDetails(&state, title: show.id.rawValue, lines: ShowDetails.lines(show, totals: state.totals(show.id), timeZone: state.timeZone))
             return []
+        case .sagas:
+            guard let lane = state.highlightedLane else { return fail(&state, "no saga in flight") }
+            return [.eventDetails(position: lane.lastPosition)]
         case .orders:
             guard let order = state.highlightedOrder else { return fail(&state, "no order highlighted; press / to search") }
             state.status = .init(text: "reading \(sanitize(order.customer))'s history…", isError: false)

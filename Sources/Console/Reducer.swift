@@ -16,6 +16,11 @@ public enum Reducer {
             state.loadingHistory = true
             effects.append(.loadHistory)
         }
+        if state.needsSagas {
+            state.loadingSagas = true
+            state.sagasAskedAt = state.now
+            effects.append(.loadSagas)
+        }
         if state.needsOrders {
             state.loadingOrders = true
             state.ordersAskedAt = state.now
@@ -35,6 +40,18 @@ public enum Reducer {
             return []
         case .customerLoaded(let name, let result):
             customerLoaded(name, result, &state)
+            return []
+        case .sagasLoaded(let result):
+            state.loadingSagas = false
+            switch result {
+            case .success(let board):
+                let highlighted = state.highlightedLane?.reservationId
+                state.sagaBoard = board
+                if let highlighted, let index = board.lanes.firstIndex(where: { $0.reservationId == highlighted }) { state.sagaList.selected = index }
+            case .failure(let error):
+                state.sagaBoard = SagaBoard(position: state.head)
+                state.status = .init(text: error.message, isError: true)
+            }
             return []
         case .venueLoaded(let name, let result):
             return venueLoaded(name, result, &state)
@@ -122,6 +139,9 @@ public enum Reducer {
             // Closed shows' totals are read again each time the screen opens.
             if !state.loadingHistory { state.history = nil }
             if state.shows.selected == nil, !state.orderedShows.isEmpty { state.shows.selected = 0 }
+        case .sagasScreen:
+            state.screen = .sagas
+            if !state.loadingSagas { state.sagaBoard = nil }
         case .ordersScreen:
             state.screen = .orders
             // Read again each time the screen opens.
@@ -172,6 +192,7 @@ public enum Reducer {
         case .shows: state.shows.move(dy, count: state.orderedShows.count)
         case .failures: state.failureList.move(dy, count: state.failures.count)
         case .orders: state.orderList.move(dy, count: state.orderSearch?.orders.count ?? 0)
+        case .sagas: state.sagaList.move(dy, count: state.sagaBoard?.lanes.count ?? 0)
         case .help: state.helpScroll = max(0, state.helpScroll + dy)
         case .dashboard:
             switch state.focus {

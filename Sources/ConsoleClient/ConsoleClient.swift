@@ -35,6 +35,8 @@ public protocol ConsoleClient: Sendable {
     func orders(_ query: OrderQuery) async -> Result<OrderSearch, ClientError>
     /// One customer's history and every order in the name; nil when the name has no order.
     func customer(_ name: String) async -> Result<CustomerRecord?, ClientError>
+    /// Every reservation in flight at its saga step, stuck ones first (screen 5).
+    func sagas() async -> Result<SagaBoard, ClientError>
     /// The console's first frame is on screen: the engine starts its timers now, so that
     /// holds that fell due while nothing ran expire just after it rather than before it.
     func firstFrameShown()

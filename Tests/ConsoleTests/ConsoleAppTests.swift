@@ -41,6 +41,7 @@ final class FakeClient: ConsoleClient {
     func history() async -> HistoryModels { HistoryModels() }
     func orders(_ query: OrderQuery) async -> Result<OrderSearch, ClientError> { .success(OrderSearch()) }
     func customer(_ name: String) async -> Result<CustomerRecord?, ClientError> { .success(nil) }
+    func sagas() async -> Result<SagaBoard, ClientError> { .success(SagaBoard()) }
     func firstFrameShown() { state.withLock { $0.firstFrames += 1 } }
 
     /// Hands the console a new snapshot, as the engine does after each bus pass.

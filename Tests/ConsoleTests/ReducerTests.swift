@@ -715,3 +715,22 @@ struct OrdersScreenReducerTests {
         #expect(state.dialog == nil && state.status?.isError == true)
     }
 }
+
+@Suite("Console reducer: screen 5, sagas")
+struct SagasScreenReducerTests {
+    @Test func fiveReadsTheLanesAndReadsThemAgainAsTheyAgeAndEnterOpensTheChain() async throws {
+        var state = try await ScreenFixture.state()
+        #expect(Reducer.reduce(into: &state, .key(.character("5"))) == [.loadSagas])
+        #expect(state.screen == .sagas)
+        state = try await ScreenSnapshotTests.sagasState()
+        let asked = try #require(state.sagasAskedAt)
+        #expect(Reducer.reduce(into: &state, .tick(asked.addingTimeInterval(4))).isEmpty, "the log stands still: not yet")
+        #expect(Reducer.reduce(into: &state, .tick(asked.addingTimeInterval(20))) == [.loadSagas], "lanes age with the clock: read again")
+        _ = Reducer.reduce(into: &state, .sagasLoaded(.success(try #require(state.sagaBoard))))
+        #expect(Reducer.reduce(into: &state, .key(.enter)) == [.eventDetails(position: 100)])
+        var empty = try await ScreenFixture.state()
+        _ = Reducer.reduce(into: &empty, .key(.character("5")))
+        _ = Reducer.reduce(into: &empty, .sagasLoaded(.success(SagaBoard(position: empty.head))))
+        #expect(Reducer.reduce(into: &empty, .key(.enter)).isEmpty && empty.status?.text == "no saga in flight")
+    }
+}

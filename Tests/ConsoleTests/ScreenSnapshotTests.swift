@@ -135,6 +135,36 @@ struct ScreenSnapshotTests {
         assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "80x24-\(themeName)")
     }
 
+    /// Screen 5 with three lanes: a stuck payment first, a hold on time, a refund under way.
+    static func sagasState() async throws -> AppState {
+        var state = try await ScreenFixture.state()
+        _ = Reducer.reduce(into: &state, .key(.character("5")))
+        let now = state.now
+        func lane(_ id: String, _ step: String, ago: Double, expected: Double, stuck: String?) -> SagaLane {
+            SagaLane(
+                reservationId: ReservationID(id), showId: ShowID("grand-hall-sat"), amount: Money(minor: 8_500, currency: "EUR"), step: step,
+                since: now.addingTimeInterval(-ago), expected: expected, stuck: stuck, expiresAt: now.addingTimeInterval(200), correlationId: "C-\(id)",
+                lastPosition: 100
+            )
+        }
+        let lanes = SagaLane.ordered([
+            lane("R-ONTIME01", "held, awaiting payment", ago: 40, expected: 310, stuck: nil),
+            lane("R-STUCK001", "payment requested", ago: 95, expected: 30, stuck: "payment requested 95 s ago and no outcome (a gateway answers within 30 s)"),
+            lane("R-REFUND01", "refunding the payment", ago: 2, expected: 10, stuck: nil),
+        ], now: now)
+        _ = Reducer.reduce(into: &state, .sagasLoaded(.success(SagaBoard(lanes: lanes, position: state.head))))
+        return state
+    }
+
+    @Test(arguments: ["default", "mono"])
+    func sagasScreen(_ themeName: String) async throws {
+        let state = try await Self.sagasState()
+        #expect(state.sagaBoard?.lanes.first?.reservationId == ReservationID("R-STUCK001"), "stuck first")
+        let theme = try ConsoleFixture.theme(themeName)
+        assertSnapshot(of: screen(state, width: 120, height: 40), as: .screen(theme), named: "120x40-\(themeName)")
+        assertSnapshot(of: screen(state, width: 80, height: 24), as: .screen(theme), named: "80x24-\(themeName)")
+    }
+
     @Test func palette() async throws {
         let fixture = try await ScreenFixture.state()
         let theme = try ConsoleFixture.theme("default")

@@ -86,6 +86,11 @@ public final class EngineClient: ConsoleClient {
         return await Task.detached { Result { try ReadSide.customer(name, in: store) }.mapError { ClientError("cannot read the customer: \($0)") } }.value
     }
 
+    public func sagas() async -> Result<SagaBoard, ClientError> {
+        let (store, now) = (runtime.store, runtime.clock.now())
+        return await Task.detached { Result { try SagaLanes.board(in: store, now: now) }.mapError { ClientError("cannot read the sagas: \($0)") } }.value
+    }
+
     public func firstFrameShown() { runtime.startSaga() }
 
     // MARK: - Reads behind the console's dialogs

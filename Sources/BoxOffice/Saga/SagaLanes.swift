@@ -46,7 +46,8 @@ public enum SagaLanes {
             }
             lanes.append(SagaLane(
                 reservationId: ReservationID(entry.reservationId), showId: ShowID(entry.showId), amount: Money(minor: entry.amountMinor, currency: entry.currency),
-                step: step, since: since, expected: expected, stuck: stuck, expiresAt: entry.expiresAt, correlationId: entry.correlationId
+                step: step, since: since, expected: expected, stuck: stuck, expiresAt: entry.expiresAt, correlationId: entry.correlationId,
+                lastPosition: entry.causation
             ))
         }
         return SagaLane.ordered(lanes, now: now)
@@ -55,7 +56,13 @@ public enum SagaLanes {
     /// The lanes of a store as of the log's head and `now` (the ledger's table with the events
     /// past its checkpoint folded in memory; each entry's last event read for its time).
     public static func current(in storage: any ReadModelStore, now: Date) throws -> [SagaLane] {
-        let rows = try ReadSide.current(SagaLedger(), in: storage).rows
-        return lanes(rows.rows.values, now: now) { position in (try? storage.readAll(after: position - 1, limit: 1))?.first?.recordedAt }
+        try board(in: storage, now: now).lanes
+    }
+
+    public static func board(in storage: any ReadModelStore, now: Date) throws -> SagaBoard {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (rows, position) = try ReadSide.current(SagaLedger(), in: storage)
+        let lanes = lanes(rows.rows.values, now: now) { position in (try? storage.readAll(after: position - 1, limit: 1))?.first?.recordedAt }
+        return SagaBoard(lanes: lanes, position: position, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }
 }

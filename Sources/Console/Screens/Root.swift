@@ -26,6 +26,7 @@ public struct ConsoleView: Widget {
         case .shows: ShowsScreen(state: state).render(in: body, into: &buffer)
         case .failures: FailuresScreen(state: state).render(in: body, into: &buffer)
         case .orders: OrdersScreen(state: state).render(in: body, into: &buffer)
+        case .sagas: SagasScreen(state: state).render(in: body, into: &buffer)
         case .help: HelpScreen(state: state).render(in: body, into: &buffer)
         }
         if case .palette(let palette) = state.dialog {
@@ -36,7 +37,7 @@ public struct ConsoleView: Widget {
         if let status = state.status {
             Label(" " + (status.isError ? "✘ " : "✔ ") + sanitize(status.text), role: status.isError ? .statusError : .statusOK).render(in: layout.status, into: &buffer)
         }
-        let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures"), ("4", "orders")]
+        let screens: [(key: String, text: String)] = [("1", "dash"), ("2", "shows"), ("3", "failures"), ("4", "orders"), ("5", "sagas")]
         HintBar(Keymap.hints(on: state.screen, readOnly: state.readOnly) + screens).render(in: Rect(x: 1, y: layout.hints.y, width: area.width - 1, height: 1), into: &buffer)
         if let dialog = state.dialog { DialogView(dialog: dialog, venueNames: state.venueNames, scroll: state.detailsScroll).render(in: area, into: &buffer) }
     }

@@ -17,13 +17,15 @@ public struct SagaLane: Sendable, Hashable {
     public var stuck: String?
     public var expiresAt: Date
     public var correlationId: String?
+    /// The last event that moved it (its details show the chain of the saga's steps).
+    public var lastPosition: Int64
 
     public init(
         reservationId: ReservationID, showId: ShowID, amount: Money, step: String, since: Date, expected: TimeInterval, stuck: String?,
-        expiresAt: Date, correlationId: String?
+        expiresAt: Date, correlationId: String?, lastPosition: Int64
     ) {
         (self.reservationId, self.showId, self.amount, self.step, self.since) = (reservationId, showId, amount, step, since)
-        (self.expected, self.stuck, self.expiresAt, self.correlationId) = (expected, stuck, expiresAt, correlationId)
+        (self.expected, self.stuck, self.expiresAt, self.correlationId, self.lastPosition) = (expected, stuck, expiresAt, correlationId, lastPosition)
     }
 
     /// Stuck lanes first (the longest overdue first), then the longest in their step.
@@ -33,5 +35,16 @@ public struct SagaLane: Sendable, Hashable {
             let overA = now.timeIntervalSince(a.since) - a.expected, overB = now.timeIntervalSince(b.since) - b.expected
             return (overA, b.reservationId) > (overB, a.reservationId)
         }
+    }
+}
+
+/// The sagas as a screen asks for them: the lanes, as of which head, and how long reading took.
+public struct SagaBoard: Sendable, Equatable {
+    public var lanes: [SagaLane]
+    public var position: Int64
+    public var seconds: Double
+
+    public init(lanes: [SagaLane] = [], position: Int64 = 0, seconds: Double = 0) {
+        (self.lanes, self.position, self.seconds) = (lanes, position, seconds)
     }
 }
