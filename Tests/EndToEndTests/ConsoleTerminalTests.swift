@@ -250,6 +250,30 @@ struct ConsoleTerminalTests {
         #expect(bo.wait(for: "EXITED 0").found)
     }
 
+    /// A payment asked for two minutes ago that nobody settles (no process runs the saga): the
+    /// sagas screen flags it first, and Enter shows its chain.
+    @Test func theSagasScreenFlagsAStuckPayment() async throws {
+        let (folder, path) = try await seededStore()
+        let store = try SQLiteEventStore(path: path)
+        let box = BoxOffice(store: store, clock: ManualClock(Date().addingTimeInterval(-120)))
+        let held = try await box.reserveBestAvailable(ShowID("grand-hall-sat"), quantity: 2, customer: "Stu Ck", CommandContext(actor: "buyer-1"))
+        let reservation = try #require(held.reservationID)
+        _ = try await box.execute(.requestPayment(reservation, method: .card), CommandContext(actor: "buyer-1"))
+        box.close()
+        let tmux = try console(folder, path, extra: "--read-only")
+        #expect(tmux.wait(for: "SEAT MAP").found)
+        tmux.send("5")
+        #expect(tmux.wait(for: "1 STUCK").found)
+        let lanes = tmux.wait(for: "payment requested")
+        #expect(lanes.found && lanes.screen.contains("!\(reservation.rawValue)"), "\(lanes.screen)")
+        tmux.send("Enter")
+        #expect(tmux.wait(for: "PaymentRequested · payment-\(reservation.paymentID)").found)
+        tmux.send("Escape")
+        usleep(300_000)
+        tmux.send("q")
+        #expect(tmux.wait(for: "EXITED 0").found)
+    }
+
     @Test func theDemoRunsLiveWithBuyersAndTakesTheOperatorsCommands() async throws {
         let folder = NSTemporaryDirectory() + "marquee-demo-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
