@@ -6,7 +6,8 @@ import Ticketing
 /// Where an event came from and what it led to, read from the log by stream (no scan of the
 /// whole log): a reservation's life is its reservation and payment streams, with the seat
 /// events its commands wrote beside them; causes are followed by the causation ids the saga
-/// records (the position of the event each step answered).
+/// records (the position of the event each step answered). `marquee events --correlation`
+/// prints a whole conversation by reading the log.
 enum Provenance {
     /// How far a causation chain is followed (a saga's chain is a handful of steps long).
     static let chainLimit = 32
@@ -101,19 +102,6 @@ enum Provenance {
             causes.insert(String(other.position))
         }
         return led
-    }
-
-    /// Every event of one correlation id, oldest first: a read of the whole log, batch by batch.
-    static func correlated(_ correlation: String, in store: any EventStore, from: Int64 = 1, limit: Int = .max) throws -> [RecordedEvent] {
-        var found: [RecordedEvent] = []
-        var after = max(from - 1, 0)
-        while found.count < limit {
-            let batch = try store.readAll(after: after, limit: 10_000)
-            guard let last = batch.last else { break }
-            found += batch.lazy.filter { $0.metadata.correlationId == correlation }.prefix(limit - found.count)
-            after = last.position
-        }
-        return found
     }
 
     static func summary(_ event: RecordedEvent, _ domain: DomainEvent) -> EventSummary {

@@ -15,19 +15,10 @@ enum Format {
 
     /// `12-03 20:14` (month-day and minute) in the given zone: for times that may be days apart.
     static func stamp(_ date: Date, _ zone: TimeZone) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let minute = (seconds - days * 86_400) / 60
-        // The civil date of a day count (proleptic Gregorian, days since 1970-01-01).
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return two(month) + "-" + two(day) + " " + two(minute / 60) + ":" + two(minute % 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
+        return two(parts.month ?? 0) + "-" + two(parts.day ?? 0) + " " + two(parts.hour ?? 0) + ":" + two(parts.minute ?? 0)
     }
 
     /// `text` in exactly `columns` columns: cut where it is wider, padded with spaces where narrower.
