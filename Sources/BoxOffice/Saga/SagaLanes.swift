@@ -18,7 +18,9 @@ public enum SagaLanes {
     /// The lanes of the ledger's entries as of `now`; `time` gives an event's store time by position.
     public static func lanes(_ entries: some Sequence<SagaLedger.Entry>, now: Date, time: (Int64) -> Date?) -> [SagaLane] {
         var lanes: [SagaLane] = []
-        for entry in entries where !entry.isShowMarker {
+        // A confirmed sale is out of the saga's hands unless its show was cancelled (one confirmed
+        // without a payment, as tests and tools may do, waits for nothing either).
+        for entry in entries where !entry.isShowMarker && (entry.status != .confirmed || entry.showCancelled) {
             let moved = time(entry.causation) ?? now
             let step: String, since: Date, expected: TimeInterval
             var stuck: String?
@@ -35,6 +37,7 @@ public enum SagaLanes {
             default:
                 step = switch (entry.status, entry.payment) {
                 case (.held, .succeeded): entry.showCancelled ? "paid, show cancelled: cancelling" : "paid, confirming"
+                case (.confirmed, _): "show cancelled: cancelling the sale"
                 case (.held, .failed): "payment failed, releasing the seats"
                 case (_, .succeeded): "refunding the payment"
                 case (.refundPending, _): "refunded, releasing the seats"
